@@ -1,0 +1,158 @@
+"""Options and error handling shared by every subcommand."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from slmap.errors import InputError, SlmapError
+
+__all__ = ["console_err", "echo_problems", "load_from_options", "model_options", "run_guarded"]
+
+
+def console_err():
+    """Return a rich console writing to stderr (created lazily)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def echo_problems(lines: list[str], prefix: str = "error") -> None:
+    """Print one line per problem on stderr."""
+    for line in lines:
+        click.echo(f"{prefix}: {line}", err=True)
+
+
+def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
+    """Run the click group; turn slmap errors into lines and an exit code.
+
+    Exit codes: 0 success, 1 bad input or failed output (SlmapError),
+    2 usage error (click), 130 interrupted.
+    """
+    try:
+        group.main(args=argv, prog_name="slmap", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except InputError as exc:
+        echo_problems(exc.lines())
+        if exc.problems and len(exc.problems) > 1:
+            click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except SlmapError as exc:
+        echo_problems([str(exc)])
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options every data-reading subcommand shares."""
+    options = [
+        click.option(
+            "--boundaries",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Commune boundaries (GeoJSON, GeoPackage, Shapefile, zipped Shapefile, "
+            "KML/KMZ, or a pinned upstream JSON). Default: SLMAP_DATA_DIR, then the cache.",
+        ),
+        click.option("--layer", help="Layer to read from a multi-layer boundary file."),
+        click.option("--code-field", help="Field holding the 5-digit GSO commune code."),
+        click.option("--name-field", help="Field holding the commune name (no codes)."),
+        click.option(
+            "--register",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Village register (CSV or Excel). Default: the embedded synthetic sample.",
+        ),
+        click.option("--encoding", help="Encoding of a CSV register (e.g. cp1258, utf-16)."),
+        click.option("--sheet", help="Excel sheet of the register (default: the first)."),
+        click.option(
+            "--statistics",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Optional commune statistics (CSV or Excel keyed by commune_code).",
+        ),
+        click.option(
+            "--keep-going",
+            is_flag=True,
+            help="Load the usable rows; write unusable ones to a rejects CSV.",
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where --keep-going writes rejected rows (default: beside the register).",
+        ),
+        click.option(
+            "--province",
+            default="14",
+            show_default=True,
+            help="GSO province code (14 = Sơn La).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+MODEL_OPTION_NAMES = (
+    "boundaries",
+    "layer",
+    "code_field",
+    "name_field",
+    "register",
+    "encoding",
+    "sheet",
+    "statistics",
+    "keep_going",
+    "rejects",
+    "province",
+)
+
+
+def load_from_options(**opts: Any):
+    """Build a :class:`~slmap.model.CoverageModel` from the shared options.
+
+    Warnings are printed on stderr (one line each); with ``--keep-going`` the
+    rejected rows are written to a CSV and the counts are printed.
+    """
+    from slmap import export
+    from slmap.model import load_coverage
+
+    model = load_coverage(
+        boundaries=opts.get("boundaries"),
+        layer=opts.get("layer"),
+        code_field=opts.get("code_field"),
+        name_field=opts.get("name_field"),
+        register=opts.get("register"),
+        encoding=opts.get("encoding"),
+        sheet=opts.get("sheet"),
+        statistics=opts.get("statistics"),
+        keep_going=bool(opts.get("keep_going")),
+        province=opts.get("province") or "14",
+    )
+    for problem in model.problems:
+        if problem.severity == "warning":
+            click.echo(f"warning: {problem}", err=True)
+    if len(model.rejects):
+        target = opts.get("rejects") or export.default_rejects_path(model)
+        export.write_rejects(model.rejects, target, overwrite=True)
+        click.echo(
+            f"rejected {len(model.rejects)} of {model.read_count} rows "
+            f"(loaded {len(model.villages)}); rejects written to {target}",
+            err=True,
+        )
+    return model
