@@ -12,7 +12,14 @@ import click
 
 from slmap.errors import InputError, SlmapError
 
-__all__ = ["console_err", "echo_problems", "load_from_options", "model_options", "run_guarded"]
+__all__ = [
+    "console_err",
+    "echo_problems",
+    "echo_warnings",
+    "load_from_options",
+    "model_options",
+    "run_guarded",
+]
 
 
 def console_err():
@@ -26,6 +33,24 @@ def echo_problems(lines: list[str], prefix: str = "error") -> None:
     """Print one line per problem on stderr."""
     for line in lines:
         click.echo(f"{prefix}: {line}", err=True)
+
+
+def echo_warnings(problems: list, per_kind: int = 3) -> None:
+    """Print warnings on stderr, at most ``per_kind`` of each kind plus a count."""
+    shown: dict[str, int] = {}
+    for problem in problems:
+        if problem.severity != "warning":
+            continue
+        shown[problem.kind] = shown.get(problem.kind, 0) + 1
+        if shown[problem.kind] <= per_kind:
+            click.echo(f"warning: {problem}", err=True)
+    for kind, count in shown.items():
+        if count > per_kind:
+            click.echo(
+                f"warning: ... and {count - per_kind} more of this kind ({kind}); "
+                "`slmap validate --all-warnings` lists them all",
+                err=True,
+            )
 
 
 def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
@@ -123,7 +148,7 @@ MODEL_OPTION_NAMES = (
 )
 
 
-def load_from_options(**opts: Any):
+def load_from_options(quiet: bool = False, **opts: Any):
     """Build a :class:`~slmap.model.CoverageModel` from the shared options.
 
     Warnings are printed on stderr (one line each); with ``--keep-going`` the
@@ -144,9 +169,8 @@ def load_from_options(**opts: Any):
         keep_going=bool(opts.get("keep_going")),
         province=opts.get("province") or "14",
     )
-    for problem in model.problems:
-        if problem.severity == "warning":
-            click.echo(f"warning: {problem}", err=True)
+    if not quiet:
+        echo_warnings(model.problems)
     if len(model.rejects):
         target = opts.get("rejects") or export.default_rejects_path(model)
         export.write_rejects(model.rejects, target, overwrite=True)

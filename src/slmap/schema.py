@@ -1,0 +1,332 @@
+"""The village register schema: canonical columns, header aliases, value vocabularies.
+
+This module is the one alias table of slmap (DESIGN §3.3). Headers are
+compared after :func:`slmap.names.fold` with prefixes kept, so "Tên bản",
+"TEN BAN" and "ten_ban" are the same header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slmap.names import fold, nfc
+
+__all__ = [
+    "BOOL_FALSE",
+    "BOOL_TRUE",
+    "COLUMNS",
+    "SIGNALS",
+    "STATISTICS_COLUMNS",
+    "Column",
+    "canonical_header",
+    "parse_bool",
+    "parse_float",
+    "parse_int",
+    "parse_signal",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical register column."""
+
+    name: str
+    kind: str  # "str", "code", "int", "float", "bool", "signal"
+    required: bool
+    meaning: str
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "village_id",
+        "str",
+        True,
+        "stable village identifier, unique",
+        ("id", "ma_ban", "mã bản", "ma thon", "village id", "id bản"),
+    ),
+    Column(
+        "village_name",
+        "str",
+        True,
+        "village name, e.g. Bản Nà Tấu",
+        (
+            "tên bản",
+            "ten ban",
+            "bản",
+            "thôn bản",
+            "tên thôn",
+            "tên thôn bản",
+            "village",
+            "name",
+            "ten",
+        ),
+    ),
+    Column(
+        "commune_code",
+        "code",
+        False,
+        "5-digit GSO commune code",
+        (
+            "mã xã",
+            "ma xa",
+            "ma_xa",
+            "mã đơn vị hành chính xã",
+            "commune code",
+            "wardcode",
+            "ward_code",
+        ),
+    ),
+    Column(
+        "commune_name",
+        "str",
+        False,
+        "commune name (used when codes are missing)",
+        ("tên xã", "ten xa", "ten_xa", "xã", "xã/phường", "xa phuong", "commune", "ward"),
+    ),
+    Column(
+        "district_name",
+        "str",
+        False,
+        "former district name (optional)",
+        ("tên huyện", "ten huyen", "huyện", "huyen", "district"),
+    ),
+    Column(
+        "commune_code_old",
+        "code",
+        False,
+        "commune code in the pre-2025 layout",
+        ("mã xã cũ", "ma xa cu", "old commune code", "commune_code_2024"),
+    ),
+    Column(
+        "lon",
+        "float",
+        False,
+        "longitude, WGS84",
+        ("kinh độ", "kinh do", "longitude", "long", "lng", "x"),
+    ),
+    Column("lat", "float", False, "latitude, WGS84", ("vĩ độ", "vi do", "latitude", "y")),
+    Column(
+        "households",
+        "int",
+        True,
+        "number of households",
+        ("số hộ", "so ho", "hộ", "số hộ gia đình", "households", "hh"),
+    ),
+    Column(
+        "population",
+        "int",
+        True,
+        "number of inhabitants",
+        ("số dân", "so dan", "dân số", "dan so", "số khẩu", "nhân khẩu", "population", "pop"),
+    ),
+    Column(
+        "mobile_signal",
+        "signal",
+        True,
+        "best signal at the village centre",
+        (
+            "sóng",
+            "song",
+            "sóng di động",
+            "song di dong",
+            "loại sóng",
+            "tín hiệu",
+            "signal",
+            "mobile signal",
+        ),
+    ),
+    Column(
+        "fibre",
+        "bool",
+        True,
+        "fibre reaches the village",
+        ("cáp quang", "cap quang", "có cáp quang", "fiber", "fibre reaches"),
+    ),
+    Column(
+        "fibre_households",
+        "int",
+        False,
+        "households with a fibre subscription",
+        (
+            "số hộ cáp quang",
+            "hộ có cáp quang",
+            "hộ dùng cáp quang",
+            "fiber households",
+            "fiber_households",
+        ),
+    ),
+    Column(
+        "grid_power",
+        "bool",
+        False,
+        "village connected to the power grid",
+        ("điện lưới", "dien luoi", "có điện", "co dien", "điện", "power", "grid"),
+    ),
+)
+
+#: Optional commune statistics (keyed by commune_code).
+STATISTICS_COLUMNS: tuple[Column, ...] = (
+    Column("commune_code", "code", True, "5-digit GSO commune code", COLUMNS[2].aliases),
+    Column("households", "int", False, "households in the commune", COLUMNS[8].aliases),
+    Column("population", "int", False, "inhabitants of the commune", COLUMNS[9].aliases),
+    Column("fibre_households", "int", False, "households with fibre", COLUMNS[12].aliases),
+    Column(
+        "fibre_backbone",
+        "bool",
+        False,
+        "fibre backbone reaches the commune",
+        ("trục cáp quang", "cáp quang đến xã", "backbone"),
+    ),
+)
+
+SIGNALS = ("none", "2g", "3g", "4g", "5g")
+_SIGNAL_ALIASES = {
+    "none": "none",
+    "no": "none",
+    "khong": "none",
+    "khongco": "none",
+    "khongsong": "none",
+    "khongcosong": "none",
+    "trangsong": "none",
+    "0": "none",
+    "0g": "none",
+    "nosignal": "none",
+    "": None,
+    "2g": "2g",
+    "gsm": "2g",
+    "3g": "3g",
+    "umts": "3g",
+    "4g": "4g",
+    "lte": "4g",
+    "5g": "5g",
+}
+BOOL_TRUE = ("co", "x", "yes", "y", "true", "1", "dung", "c", "v", "t")
+BOOL_FALSE = ("khong", "no", "n", "false", "0", "k", "sai", "f")
+
+
+def _header_key(text: object) -> str:
+    return fold(text, keep_prefix=True)
+
+
+def canonical_header(header: object, columns: tuple[Column, ...] = COLUMNS) -> str | None:
+    """Return the canonical column name of a header, or ``None``.
+
+    Examples
+    --------
+    >>> canonical_header(" Tên bản "), canonical_header("SỐ HỘ"), canonical_header("Sóng")
+    ('village_name', 'households', 'mobile_signal')
+    >>> canonical_header("ghi chú") is None
+    True
+    """
+    key = _header_key(header)
+    if not key:
+        return None
+    for col in columns:
+        if key == _header_key(col.name) or key in {_header_key(a) for a in col.aliases}:
+            return col.name
+    return None
+
+
+def parse_bool(value: object) -> bool | None:
+    """Parse có/không, x/blank, yes/no, 1/0, true/false; blank → ``None``.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a known yes/no word.
+
+    Examples
+    --------
+    >>> parse_bool("Có"), parse_bool("không"), parse_bool("x"), parse_bool(""), parse_bool(1)
+    (True, False, True, None, True)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        return value
+    key = fold(value, keep_prefix=True)
+    if key == "":
+        return None
+    if key in BOOL_TRUE:
+        return True
+    if key in BOOL_FALSE:
+        return False
+    raise ValueError(f"expected yes/no (có/không, x/blank, 1/0), found {nfc(str(value))!r}")
+
+
+_NUM_CLEAN = re.compile(r"[\s\u00a0]")
+
+
+def parse_float(value: object, *, thousands_dot: bool = False) -> float | None:
+    """Parse a number written the Vietnamese or the English way; blank → ``None``.
+
+    A comma alone is a decimal comma ("93,26"); several dots are thousands
+    separators ("1.234.567"), and so is a single dot before three digits when
+    ``thousands_dot`` is set (counts such as "1.234" households; never for
+    coordinates); a trailing percent sign is dropped.
+
+    Examples
+    --------
+    >>> parse_float("93,26"), parse_float("21.653"), parse_float("1,234.5"), parse_float(" 12% ")
+    (93.26, 21.653, 1234.5, 12.0)
+    >>> parse_float("1.234", thousands_dot=True), parse_float("1.234.567")
+    (1234.0, 1234567.0)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    s = _NUM_CLEAN.sub("", nfc(str(value))).rstrip("%")
+    if s == "":
+        return None
+    if "," in s and "." in s:
+        s = (
+            s.replace(",", "")
+            if s.rfind(".") > s.rfind(",")
+            else s.replace(".", "").replace(",", ".")
+        )
+    elif "," in s:
+        s = s.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", s) else s.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}", s) or (
+        thousands_dot and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", s)
+    ):
+        s = s.replace(".", "")
+    try:
+        return float(s)
+    except ValueError:
+        raise ValueError(f"expected a number, found {nfc(str(value))!r}") from None
+
+
+def parse_int(value: object) -> int | None:
+    """Parse a whole number (thousands separators allowed); blank → ``None``.
+
+    Examples
+    --------
+    >>> parse_int("1.234"), parse_int("56"), parse_int(""), parse_int(7.0)
+    (1234, 56, None, 7)
+    """
+    number = parse_float(value, thousands_dot=True)
+    if number is None:
+        return None
+    if number != int(number):
+        raise ValueError(f"expected a whole number, found {nfc(str(value))!r}")
+    return int(number)
+
+
+def parse_signal(value: object) -> str | None:
+    """Parse a mobile signal value into none/2g/3g/4g/5g; blank → ``None``.
+
+    Examples
+    --------
+    >>> parse_signal("4G"), parse_signal("Không có sóng"), parse_signal("LTE")
+    ('4g', 'none', '4g')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    key = fold(value, keep_prefix=True)
+    if key in _SIGNAL_ALIASES:
+        return _SIGNAL_ALIASES[key]
+    expected = ", ".join(SIGNALS)
+    raise ValueError(f"expected one of {expected}, found {nfc(str(value))!r}")

@@ -1,0 +1,107 @@
+"""Every read slmap does: boundary files, pinned upstream files, registers.
+
+Only this package (with :mod:`slmap.export` and :mod:`slmap.cli`) touches
+the disk, and only :func:`fetch_upstream` touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from slmap.errors import BoundariesNotFoundError
+from slmap.sources.boundaries import BoundarySet, read_boundaries
+from slmap.sources.tables import TableRead, read_register, read_statistics, read_table
+from slmap.sources.upstream import PINNED, cache_dir, fetch_upstream, find_pinned, search_folders
+
+__all__ = [
+    "PINNED",
+    "BoundarySet",
+    "TableRead",
+    "cache_dir",
+    "fetch_upstream",
+    "find_pinned",
+    "locate_boundaries",
+    "read_boundaries",
+    "read_register",
+    "read_statistics",
+    "read_table",
+    "sample_register_path",
+    "search_folders",
+]
+
+_SAMPLE_NAME = "son_la_villages_sample.csv"
+
+
+def sample_register_path() -> Path:
+    """Return the path of the embedded synthetic sample register.
+
+    Looked for in ``SLMAP_SAMPLE`` (a file), then in ``geodata/sample/`` of
+    the source tree.
+
+    Examples
+    --------
+    >>> sample_register_path().name
+    'son_la_villages_sample.csv'
+    """
+    if os.environ.get("SLMAP_SAMPLE"):
+        return Path(os.environ["SLMAP_SAMPLE"])
+    return Path(__file__).resolve().parents[3] / "geodata" / "sample" / _SAMPLE_NAME
+
+
+def nothing_found_message(province: str) -> str:
+    """The message listing the three ways to provide boundaries."""
+    folders = " or ".join(str(f) for f in search_folders())
+    files = ", ".join(p.filename for p in PINNED.values())
+    return (
+        f"no commune boundaries found for province {province}. Provide them in one of three "
+        f"ways: (1) name a file with --boundaries PATH (GeoJSON, GeoPackage, Shapefile, zipped "
+        f"Shapefile, KML/KMZ); (2) put the pinned files ({files}) "
+        f"in SLMAP_DATA_DIR or the cache ({folders}); (3) run `slmap fetch` once with a network "
+        f"connection to download them into the cache"
+    )
+
+
+def locate_boundaries(
+    boundaries: str | Path | None = None,
+    *,
+    layer: str | None = None,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    province: str = "14",
+) -> tuple[BoundarySet, BoundarySet | None]:
+    """Find and read commune boundaries, plus district/province outlines.
+
+    Order (DESIGN §3.2): the file named, else the pinned files in
+    ``SLMAP_DATA_DIR`` or the cache. Outlines come from the pinned dvhcvn
+    file when present (Sơn La only).
+
+    Returns
+    -------
+    communes, outlines : BoundarySet, BoundarySet or None
+
+    Raises
+    ------
+    BoundariesNotFoundError
+        Nothing found; the message lists the three ways to provide them.
+    """
+    outlines = None
+    districts_file = find_pinned("districts") if province == "14" else None
+    if districts_file is not None:
+        outlines = read_boundaries(districts_file)
+    if boundaries is not None:
+        communes = read_boundaries(
+            boundaries, layer=layer, code_field=code_field, name_field=name_field
+        )
+        if communes.communes is None:
+            from slmap.errors import InputError
+
+            raise InputError(
+                f"{boundaries}: holds the province and district outlines, not communes; "
+                "expected commune boundaries (e.g. the wards file)"
+            )
+        return communes, outlines
+    communes_file = find_pinned("communes") if province == "14" else None
+    if communes_file is None:
+        raise BoundariesNotFoundError(nothing_found_message(province))
+    return read_boundaries(communes_file), outlines
