@@ -270,7 +270,7 @@ def convert_codes(old_codes: list[str] | pd.Series) -> pd.DataFrame:
         {
             "old_code": codes.to_numpy(),
             "new_code": codes.map(default["new_code"]).to_numpy(),
-            "split": codes.map(default["split"]).fillna(False).astype(bool).to_numpy(),
+            "split": codes.isin(default.index[default["split"]]).to_numpy(),
         }
     )
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import click
 
 from slmap import __version__
-from slmap.cli._common import run_guarded
+from slmap.cli._common import SlmapGroup, run_guarded
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=SlmapGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="slmap")
 def cli() -> None:
     """slmap: mobile broadband and fibre coverage of Vietnamese communes and villages.

@@ -13,6 +13,7 @@ import click
 from slmap.errors import InputError, SlmapError
 
 __all__ = [
+    "SlmapGroup",
     "console_err",
     "echo_problems",
     "echo_warnings",
@@ -53,31 +54,33 @@ def echo_warnings(problems: list, per_kind: int = 3) -> None:
             )
 
 
-def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
-    """Run the click group; turn slmap errors into lines and an exit code.
+class SlmapGroup(click.Group):
+    """Click group that turns slmap errors into one line per problem.
 
     Exit codes: 0 success, 1 bad input or failed output (SlmapError),
-    2 usage error (click), 130 interrupted.
+    2 usage error (click), 130 interrupted. Never a traceback for bad input.
     """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            echo_problems(exc.lines())
+            if len(exc.problems) > 1:
+                click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except SlmapError as exc:
+            echo_problems([str(exc)])
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
+    """Run the CLI as a console script."""
     try:
-        group.main(args=argv, prog_name="slmap", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except InputError as exc:
-        echo_problems(exc.lines())
-        if exc.problems and len(exc.problems) > 1:
-            click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except SlmapError as exc:
-        echo_problems([str(exc)])
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        group.main(args=argv, prog_name="slmap")
     except BrokenPipeError:
         sys.exit(0)
 

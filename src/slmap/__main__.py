@@ -1,0 +1,5 @@
+"""``python -m slmap`` runs the CLI."""
+
+from slmap.cli import main
+
+main()
