@@ -74,9 +74,19 @@ def test_offline_nothing_cached_lists_three_ways(tmp_path, monkeypatch):
     monkeypatch.delenv("SLMAP_DATA_DIR", raising=False)
     monkeypatch.setenv("SLMAP_CACHE_DIR", str(tmp_path / "empty"))
     with pytest.raises(BoundariesNotFoundError) as info:
-        locate_boundaries()
+        locate_boundaries(approximate=False)
     message = str(info.value)
     assert "--boundaries" in message and "SLMAP_DATA_DIR" in message and "slmap fetch" in message
+
+
+def test_offline_fallback_is_approximate_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("SLMAP_DATA_DIR", raising=False)
+    monkeypatch.setenv("SLMAP_CACHE_DIR", str(tmp_path / "empty"))
+    communes, outlines = locate_boundaries()
+    assert outlines is None
+    assert len(communes.communes) == 75 and communes.communes["approximate"].all()
+    warning = communes.problems[0]
+    assert warning.kind == "approximate_boundaries" and "slmap fetch" in warning.message
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path):

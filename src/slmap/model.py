@@ -75,6 +75,7 @@ def load_coverage(
     sheet: str | None = None,
     keep_going: bool = False,
     province: str = "14",
+    approximate: bool = True,
 ) -> CoverageModel:
     """Read, validate, join and measure: the whole pipeline.
 
@@ -95,7 +96,9 @@ def load_coverage(
         Load the good rows and return the bad ones in ``rejects`` instead of
         raising.
     province : str
-        GSO province code.
+        GSO province code, a comma-separated list, or ``"all"``.
+    approximate : bool
+        Fall back to approximate boundaries when no boundary file is found.
 
     Raises
     ------
@@ -116,7 +119,12 @@ def load_coverage(
     )
 
     communes_set, outlines = locate_boundaries(
-        boundaries, layer=layer, code_field=code_field, name_field=name_field, province=province
+        boundaries,
+        layer=layer,
+        code_field=code_field,
+        name_field=name_field,
+        province=province,
+        approximate=approximate,
     )
     sample = register is None
     register_path = Path(register) if register is not None else sample_register_path()

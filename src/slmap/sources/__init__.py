@@ -69,12 +69,20 @@ def locate_boundaries(
     code_field: str | None = None,
     name_field: str | None = None,
     province: str = "14",
+    approximate: bool = True,
 ) -> tuple[BoundarySet, BoundarySet | None]:
     """Find and read commune boundaries, plus district/province outlines.
 
     Order (DESIGN §3.2): the file named, else the pinned files in
-    ``SLMAP_DATA_DIR`` or the cache. Outlines come from the pinned dvhcvn
-    file when present (Sơn La only).
+    ``SLMAP_DATA_DIR`` or the cache, else (``approximate=True``) approximate
+    communes built offline from the registry's official centres, flagged
+    ``approximate`` and reported with a warning that says how to get real
+    ones. Outlines come from the pinned dvhcvn file when present (Sơn La).
+
+    Parameters
+    ----------
+    province : str
+        GSO province code, a comma-separated list, or ``"all"``.
 
     Returns
     -------
@@ -83,7 +91,8 @@ def locate_boundaries(
     Raises
     ------
     BoundariesNotFoundError
-        Nothing found; the message lists the three ways to provide them.
+        Nothing found and ``approximate`` is False; the message lists the
+        three ways to provide boundaries.
     """
     outlines = None
     districts_file = find_pinned("districts") if province == "14" else None
@@ -102,6 +111,31 @@ def locate_boundaries(
             )
         return communes, outlines
     communes_file = find_pinned("communes") if province == "14" else None
-    if communes_file is None:
+    if communes_file is not None:
+        return read_boundaries(communes_file), outlines
+    if not approximate:
         raise BoundariesNotFoundError(nothing_found_message(province))
-    return read_boundaries(communes_file), outlines
+    return _approximate(province), outlines
+
+
+def _approximate(province: str) -> BoundarySet:
+    from slmap.approx import approximate_communes
+    from slmap.errors import Problem
+
+    codes = "all" if province == "all" else province.split(",")
+    gdf = approximate_communes(codes)
+    gdf.insert(0, "feature", range(1, len(gdf) + 1))
+    source = "approximate boundaries from official commune centres (vietnamadminunits)"
+    problems = list(gdf.attrs.get("problems", []))
+    problems.insert(
+        0,
+        Problem(
+            source,
+            "APPROXIMATE commune boundaries (Voronoi cells of official centres), for orientation "
+            "only; for real ones: " + nothing_found_message(province).split("Provide them in ")[1],
+            severity="warning",
+            kind="approximate_boundaries",
+        ),
+    )
+    gdf.attrs = {}
+    return BoundarySet(gdf, source=source, schema="approx", problems=problems)
