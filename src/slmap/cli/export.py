@@ -1,0 +1,82 @@
+"""``slmap export``: GIS files for partners (Shapefile, GeoPackage, GeoJSON, CSV, Excel).
+
+A thin layer over :func:`slmap.export.export_model`.
+
+Because ``--layer`` here chooses the layer to export, the shared
+``--layer`` option (layer of a multi-layer boundary file) is spelled
+``--boundaries-layer`` on this command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from slmap.cli import cli
+from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.export import FORMATS, LAYERS
+
+__all__ = ["export_command"]
+
+
+def _model_options_for_export(func):
+    func = model_options(func)
+    for param in getattr(func, "__click_params__", []):
+        if param.name == "layer":
+            param.name = "boundaries_layer"
+            param.opts = ["--boundaries-layer"]
+    return func
+
+
+@cli.command("export")
+@_model_options_for_export
+@click.option(
+    "--layer",
+    "export_layer",
+    type=click.Choice([*LAYERS, "all"]),
+    default="all",
+    show_default=True,
+    help="What to export: communes, villages, uncovered (villages without mobile "
+    "broadband), districts (former), or all of them.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="gpkg",
+    show_default=True,
+    help="shp: one Shapefile per layer (UTF-8 .cpg, 10-byte field names, <name>.fields.csv "
+    "dictionary); gpkg: every layer in one file; geojson: RFC 7946; csv: UTF-8 with BOM, "
+    "points as lon/lat, polygon shapes omitted; xlsx: one sheet per layer.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Output file, or folder for several layers in shp/geojson/csv. "
+    "Default: maps/slmap_<layer>.<ext>.",
+)
+@click.option("--zip", "zip_", is_flag=True, help="Shapefile: pack every file into one .zip.")
+@click.option("--overwrite", is_flag=True, help="Replace existing output.")
+def export_command(
+    export_layer: str, fmt: str, out: Path | None, zip_: bool, overwrite: bool, **kwargs: Any
+) -> None:
+    """Export layers to Shapefile, GeoPackage, GeoJSON, CSV or Excel, Vietnamese text intact.
+
+    Writes are atomic; an existing output is refused (exit 1, untouched)
+    unless --overwrite. Exports of the embedded sample carry a data_note
+    saying "SAMPLE DATA".
+    """
+    from slmap import export
+
+    kwargs["layer"] = kwargs.pop("boundaries_layer", None)
+    model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
+    target = out or export.default_output(export_layer, fmt, zip_)
+    result = export.export_model(model, export_layer, fmt, target, overwrite=overwrite, zip=zip_)
+    for problem in result.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    counts = ", ".join(f"{name} {n}" for name, n in result.counts.items())
+    click.echo(f"wrote {result.paths[0]} ({counts} features)")
+    if getattr(model.provenance, "sample", False):
+        click.echo("note: built from the synthetic SAMPLE register (not real data)", err=True)

@@ -1,0 +1,198 @@
+"""``slmap query``: planner questions as a table, CSV, Excel or GeoJSON.
+
+A thin layer over :mod:`slmap.query`; writes go through :mod:`slmap.export`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from slmap import query as q
+from slmap.cli import cli
+from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+
+__all__ = ["emit", "query_group"]
+
+QUERY_FORMATS = ("table", "csv", "xlsx", "geojson")
+_BY_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson"}
+
+
+def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(QUERY_FORMATS),
+            help="Output format. Default: table on screen, or from the --out suffix.",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file (csv, xlsx, geojson). csv/geojson without --out go to stdout.",
+        ),
+        click.option("--overwrite", is_flag=True, help="Replace an existing --out file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _split(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    model_opts = {k: kwargs.pop(k) for k in MODEL_OPTION_NAMES if k in kwargs}
+    return model_opts, kwargs
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "no data"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _print_table(result, model, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    sample = bool(getattr(model.provenance, "sample", False))
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    table = Table(title=title + (" — SAMPLE DATA (synthetic)" if sample else ""))
+    columns = result.attrs.get("display") or [c for c in result.columns if c != "geometry"]
+    for col in columns:
+        numeric = pd.api.types.is_numeric_dtype(result[col]) and result[col].dtype != bool
+        table.add_column(col, justify="right" if numeric else "left")
+    for row in result[columns].itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+    console.print(f"{len(result)} rows")
+    for line in result.attrs.get("filters", []):
+        console.print(f"  filter: {line}")
+
+
+def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, title: str) -> None:
+    """Show or write a query result as the options ask.
+
+    Examples
+    --------
+    >>> emit(result, model, "csv", Path("maps/uncovered.csv"), False, "Uncovered")  # doctest: +SKIP
+    """
+    from slmap import export
+
+    if fmt is None and out is not None:
+        fmt = _BY_SUFFIX.get(out.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(
+                f"cannot tell the format of {out}; pass --format csv|xlsx|geojson"
+            )
+    fmt = fmt or "table"
+    if fmt == "table":
+        if out is not None:
+            raise click.UsageError("--format table prints on screen; use csv, xlsx or geojson")
+        _print_table(result, model, title)
+        return
+    frame = export.prepare(result, model)
+    if out is None:
+        if fmt == "xlsx":
+            raise click.UsageError("--format xlsx needs --out PATH")
+        if fmt == "csv":
+            text = frame.drop(columns="geometry").to_csv(index=False)
+        else:
+            text = frame.to_crs(4326).to_json(drop_id=True, ensure_ascii=False)
+        click.echo(text, nl=fmt != "csv")
+        return
+    written = export.write_layers({"query": frame}, out, fmt, overwrite=overwrite)
+    click.echo(f"wrote {len(frame)} rows to {written.paths[0]}", err=True)
+    for line in result.attrs.get("filters", []):
+        click.echo(f"  filter: {line}", err=True)
+
+
+def _command(name: str, title: str, help_text: str | None = None):
+    """Register a query subcommand with the model and output options."""
+
+    def decorate(func: Callable[..., Any]) -> click.Command:
+        @functools.wraps(func)
+        def run(**kwargs: Any) -> None:
+            model_opts, own = _split(kwargs)
+            out = {k: own.pop(k) for k in ("fmt", "out", "overwrite")}
+            model = load_from_options(**model_opts)
+            emit(func(model, **own), model, out["fmt"], out["out"], out["overwrite"], title)
+
+        return query_group.command(name, help=help_text)(model_options(_output_options(run)))
+
+    return decorate
+
+
+@cli.group("query")
+def query_group() -> None:
+    """Answer planner questions: uncovered villages, communes by metric, nearby, priority.
+
+    Names match without accents or case ("sop cop" = "Sốp Cộp"). Every query
+    prints a table by default (with the row count and the filters applied);
+    --format csv|xlsx|geojson with --out writes a file.
+    """
+
+
+_scope_options = [
+    click.option("--commune", help="Commune name (any accents/case) or 5-digit GSO code."),
+    click.option("--district", help="Former district (2019-2025) name or code."),
+    click.option("--min-households", type=click.IntRange(min=0), help="At least N households."),
+    click.option("--limit", type=click.IntRange(min=1), help="Show the first N rows."),
+]
+
+
+def _scoped(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_scope_options):
+        func = option(func)
+    return func
+
+
+@_command("uncovered", "Villages without mobile broadband")
+@_scoped
+@click.option("--no-grid-power", is_flag=True, help="Only villages known to lack grid power.")
+@click.option("--sort", type=click.Choice(q.SORT_KEYS), default="households", show_default=True)
+def uncovered(model, **kw: Any):
+    """Villages without mobile broadband (signal none or 2G), largest first."""
+    return q.villages_without_broadband(model, **kw)
+
+
+@_command("communes", "Communes by metric")
+@click.option("--metric", required=True, help="Metric column, e.g. villages_no_mbb, share_4g.")
+@click.option("--above", type=float, help="Keep communes with metric > V.")
+@click.option("--below", type=float, help="Keep communes with metric < V.")
+@click.option("--top", type=click.IntRange(min=1), help="Keep the first N (highest first).")
+def communes(model, **kw: Any):
+    """Communes filtered and ordered by a metric ("no data" is never above or below)."""
+    return q.communes_by_metric(model, kw.pop("metric"), **kw)
+
+
+@_command("near", "Villages near a point")
+@click.option("--lon", type=float, required=True, help="Longitude (WGS84).")
+@click.option("--lat", type=float, required=True, help="Latitude (WGS84).")
+@click.option("--radius-km", type=click.FloatRange(min=0, min_open=True), required=True)
+@click.option("--uncovered-only", is_flag=True, help="Only villages without mobile broadband.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show the first N rows.")
+def near(model, **kw: Any):
+    """Villages within a radius, nearest first (distance in the point's UTM zone)."""
+    return q.villages_near(model, kw.pop("lon"), kw.pop("lat"), kw.pop("radius_km"), **kw)
+
+
+_PRIORITY_HELP = (
+    "Villages without mobile broadband ranked by a transparent priority score.\n\n\b\n"
+    + q.PRIORITY_FORMULA
+)
+
+
+@_command("priority", "Priority ranking of uncovered villages", _PRIORITY_HELP)
+@_scoped
+def priority(model, **kw: Any):
+    return q.priority_ranking(model, **kw)
