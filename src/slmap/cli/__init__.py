@@ -31,14 +31,8 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from slmap.cli import data  # noqa: F401  (validate, stats, fetch)
-
-    for name in ("map", "query", "export"):
-        try:
-            __import__(f"slmap.cli.{name}")
-        except ModuleNotFoundError as exc:  # command not built in this checkout
-            if exc.name != f"slmap.cli.{name}":
-                raise
+    # Each module registers its subcommands on the group when imported.
+    from slmap.cli import data, export, map, query  # noqa: F401
 
 
 _register_commands()

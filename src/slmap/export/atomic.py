@@ -75,6 +75,17 @@ def _prepare(path: str | os.PathLike[str], overwrite: bool) -> Path:
     return target
 
 
+def _default_mode(path: Path, folder: bool = False) -> None:
+    """Give a temporary file or folder the mode ``open()``/``mkdir()`` would.
+
+    mkstemp and mkdtemp create them private (0600/0700); outputs are meant
+    to be shared.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod((0o777 if folder else 0o666) & ~umask)
+
+
 def _unlink_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
@@ -120,6 +131,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, overwrite: boo
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        _default_mode(tmp)
         _refuse_existing(target, overwrite)
         os.replace(tmp, target)
     except ExportError:
@@ -242,6 +254,7 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
     backup: Path | None = None
     try:
         yield tmpdir
+        _default_mode(tmpdir, folder=True)
         _refuse_existing(target, overwrite)
         if target.exists():
             backup = target.with_name(f".{target.name}.old-{os.getpid()}")

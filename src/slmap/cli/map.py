@@ -1,0 +1,134 @@
+"""``slmap map``: write the offline coverage map (one self-contained HTML file).
+
+The default output, ``maps/son_la_coverage.html``, is a build product and is
+rebuilt in place on every run. A path given with ``--out`` is never replaced
+unless ``--overwrite`` is passed. The file is written atomically (temporary
+file in the same folder, then rename), so a reader never sees half a map.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
+from slmap.cli import cli
+from slmap.cli._common import load_from_options, model_options
+
+__all__ = ["DEFAULT_OUT", "map_command", "write_map"]
+
+#: Where ``slmap map`` writes when no ``--out`` is given (relative to the current folder).
+DEFAULT_OUT = Path("maps") / "son_la_coverage.html"
+
+
+def write_map(html: str, path: str | Path, overwrite: bool = False) -> Path:
+    """Write the map ``html`` to ``path`` atomically (UTF-8).
+
+    Parameters
+    ----------
+    html : str
+        The page from :func:`slmap.render.render_html`.
+    path : str or path-like
+        Destination; missing folders are created.
+    overwrite : bool, default False
+        Replace an existing file; without it an existing file is refused
+        (:class:`~slmap.errors.ExportError`) and left untouched.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.html"
+    >>> write_map("<!DOCTYPE html>", p).read_text()
+    '<!DOCTYPE html>'
+    """
+    from slmap.export import atomic_write_text
+
+    return atomic_write_text(path, html, overwrite=overwrite)
+
+
+def _size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.2f} MB"
+    return f"{n / 1000:.0f} kB"
+
+
+@cli.command("map")
+@model_options
+@click.option(
+    "--metric",
+    type=click.Choice(METRIC_KEYS),
+    default="villages_no_mbb",
+    show_default=True,
+    help="Commune metric to colour: villages without mobile broadband, share of villages "
+    "with 4G, population covered by 4G, households with fibre.",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(SCHEMES),
+    default=None,
+    help=f"mapclassify scheme (default: {DEFAULT_SCHEMES['share_4g']}; a count metric keeps "
+    "0 as a class of its own).",
+)
+@click.option(
+    "--k", type=click.IntRange(1, 9), default=5, show_default=True, help="Number of classes."
+)
+@click.option("--breaks", help='Fixed upper class bounds, e.g. "1,3,6" (overrides --scheme).')
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of labels, legend, tooltips and popups.",
+)
+@click.option(
+    "--tiles",
+    type=click.Choice(["osm"]),
+    default=None,
+    help="Add an online OpenStreetMap basemap (the map then needs the network "
+    "for the basemap only). Default: no basemap, fully offline.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Output HTML file. Default: {DEFAULT_OUT} (rebuilt in place).",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace an existing --out file (the default output is always rebuilt).",
+)
+def map_command(
+    metric: str,
+    scheme: str | None,
+    k: int,
+    breaks: str | None,
+    lang: str,
+    tiles: str | None,
+    out: Path | None,
+    overwrite: bool,
+    **model_opts: object,
+) -> None:
+    """Write the offline coverage map: one HTML file that opens with no network.
+
+    Communes are coloured by --metric with an explicit "no data" class;
+    villages without mobile broadband are drawn on top (hollow = estimated
+    location); the page has a legend, layer switcher, scale bar and an
+    accent-insensitive search ("muong la" finds "Mường La").
+    """
+    from slmap.render import render_html
+
+    fixed = parse_breaks(breaks)  # fail on bad --breaks before the slow load
+    model = load_from_options(**model_opts)
+    html = render_html(
+        model, metric=metric, scheme=scheme, k=k, breaks=fixed, lang=lang, tiles=tiles
+    )
+    target = write_map(html, out or DEFAULT_OUT, overwrite=overwrite or out is None)
+    size = target.stat().st_size
+    click.echo(f"wrote {target} ({_size(size)}, {size:,} bytes)")

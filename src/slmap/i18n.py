@@ -1,0 +1,167 @@
+"""Map labels in Vietnamese (default) and English, and number formatting.
+
+Examples
+--------
+>>> t("legend_nodata", "vi")
+'Không có dữ liệu'
+>>> format_number(1234.5, "vi", decimals=1)
+'1.234,5'
+>>> format_number(1234.5, "en", decimals=1)
+'1,234.5'
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["LANGS", "TEXT", "format_number", "format_percent", "strings", "t"]
+
+#: Supported languages; the first is the default.
+LANGS = ("vi", "en")
+
+#: key -> (Vietnamese, English)
+TEXT: dict[str, tuple[str, str]] = {
+    "title": (
+        "Vùng phủ băng rộng di động và cáp quang",
+        "Mobile broadband and fibre coverage",
+    ),
+    "province": ("Tỉnh {name}", "{name} province"),
+    "data_date": ("Dữ liệu ngày {date}", "Data as of {date}"),
+    "sources": (
+        "Ranh giới: {boundaries} · Danh sách bản: {register}",
+        "Boundaries: {boundaries} · Village register: {register}",
+    ),
+    "sample": (
+        "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)",
+        "SAMPLE DATA (synthetic, not real figures)",
+    ),
+    "approximate": (
+        "Lưu ý: ranh giới hành chính trên bản đồ là gần đúng.",
+        "Note: the administrative boundaries on this map are approximate.",
+    ),
+    "metric_villages_no_mbb": (
+        "Số bản chưa có băng rộng di động",
+        "Villages without mobile broadband",
+    ),
+    "metric_share_4g": ("Tỷ lệ bản có sóng 4G", "Share of villages with 4G"),
+    "metric_pop_4g_share": ("Tỷ lệ dân số được phủ sóng 4G", "Population covered by 4G"),
+    "metric_fibre_hh_share": (
+        "Tỷ lệ hộ gia đình dùng cáp quang",
+        "Households with a fibre subscription",
+    ),
+    "unit_count": ("số bản", "villages"),
+    "unit_percent": ("%", "%"),
+    "legend_nodata": ("Không có dữ liệu", "No data"),
+    "legend_villages": ("Bản", "Villages"),
+    "legend_uncovered_surveyed": (
+        "Bản chưa có băng rộng di động (vị trí khảo sát)",
+        "Village without mobile broadband (surveyed location)",
+    ),
+    "legend_uncovered_estimated": (
+        "Bản chưa có băng rộng di động (vị trí ước tính)",
+        "Village without mobile broadband (estimated location)",
+    ),
+    "legend_covered": ("Bản đã có băng rộng di động", "Village with mobile broadband"),
+    "legend_district": ("Ranh giới huyện cũ", "Former district boundary"),
+    "layer_communes": ("Xã, phường: {metric}", "Communes: {metric}"),
+    "layer_uncovered": (
+        "Bản chưa có băng rộng di động ({n})",
+        "Villages without mobile broadband ({n})",
+    ),
+    "layer_covered": ("Bản đã có băng rộng di động ({n})", "Villages with mobile broadband ({n})"),
+    "layer_districts": ("Huyện cũ (trước 01/7/2025)", "Former districts (before 1 July 2025)"),
+    "layer_districts_current": ("Huyện", "Districts"),
+    "layer_province": ("Ranh giới tỉnh", "Province boundary"),
+    "layer_osm": ("Bản đồ nền OpenStreetMap (trực tuyến)", "OpenStreetMap basemap (online)"),
+    "field_village": ("Bản", "Village"),
+    "field_commune": ("Xã/phường", "Commune"),
+    "field_code": ("Mã", "Code"),
+    "field_district": ("Huyện cũ", "Former district"),
+    "field_households": ("Số hộ", "Households"),
+    "field_population": ("Dân số", "Population"),
+    "field_signal": ("Sóng di động", "Mobile signal"),
+    "field_fibre": ("Cáp quang", "Fibre"),
+    "field_grid": ("Điện lưới", "Grid power"),
+    "field_location": ("Vị trí", "Location"),
+    "field_no_mbb": ("Bản chưa có băng rộng di động", "Villages without mobile broadband"),
+    "location_surveyed": ("Khảo sát", "Surveyed"),
+    "location_estimated": ("Ước tính (trong xã)", "Estimated (within the commune)"),
+    "signal_none": ("Không có sóng", "No signal"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "unknown": ("Không rõ", "Unknown"),
+    "search_placeholder": ("Tìm bản, xã…", "Search village, commune…"),
+    "search_none": ("Không tìm thấy", "Nothing found"),
+    "search_label": ("Tìm kiếm", "Search"),
+    "kind_village": ("bản", "village"),
+}
+
+
+def _check(lang: str) -> int:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    return LANGS.index(lang)
+
+
+def t(key: str, lang: str = "vi", **fields: object) -> str:
+    """Return the label ``key`` in ``lang``, with ``{fields}`` filled in.
+
+    Examples
+    --------
+    >>> t("province", "en", name="Sơn La")
+    'Sơn La province'
+    """
+    text = TEXT[key][_check(lang)]
+    return text.format(**fields) if fields else text
+
+
+def strings(lang: str = "vi") -> dict[str, str]:
+    """All labels of ``lang`` as a dict (sent to the map's script).
+
+    Examples
+    --------
+    >>> strings("en")["yes"]
+    'Yes'
+    """
+    i = _check(lang)
+    return {key: pair[i] for key, pair in TEXT.items()}
+
+
+def format_number(value: float | int | None, lang: str = "vi", decimals: int = 0) -> str:
+    """Format a number with the thousands and decimal separators of ``lang``.
+
+    Vietnamese uses ``.`` for thousands and ``,`` for decimals; missing values
+    give an empty string.
+
+    Examples
+    --------
+    >>> format_number(93.2602, "vi", decimals=2)
+    '93,26'
+    >>> format_number(float("nan"), "vi")
+    ''
+    """
+    _check(lang)
+    if value is None:
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(number):
+        return ""
+    text = f"{number:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_percent(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
+    """Format a percentage (0-100) such as ``93,3 %``; empty when missing.
+
+    Examples
+    --------
+    >>> format_percent(93.26, "vi")
+    '93,3 %'
+    """
+    text = format_number(value, lang, decimals)
+    return f"{text} %" if text else ""

@@ -1,0 +1,363 @@
+"""Build the offline coverage map (a :class:`folium.Map`); never writes files.
+
+The map holds a commune choropleth of one metric with an explicit "no data"
+class, the villages without mobile broadband on top (estimated locations
+hollow, surveyed ones filled), covered villages as a quieter layer, province
+and former-district outlines, a legend, a title block, a scale bar, a layer
+control and an accent-insensitive search. Every script and stylesheet is
+inlined from :mod:`slmap.assets`; without ``tiles`` the page refers to no
+network resource at all. Text from input files reaches the page only as JSON
+data inserted with ``textContent``, so it is always shown literally.
+
+Examples
+--------
+>>> from slmap.model import load_coverage
+>>> from slmap.render import render_html
+>>> html = render_html(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import PurePath
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from slmap import assets, i18n
+from slmap.classify import METRIC_KEYS, Classification, _bad_option, classify
+from slmap.simplify import DEFAULT_TOLERANCE, simplify_coverage
+
+__all__ = ["TILES", "build_map", "map_html", "render_html"]
+
+#: Online basemaps offered with ``tiles=`` (none by default: the map is offline).
+TILES = {"osm": "OpenStreetMap"}
+
+
+class _Layers(MacroElement):
+    """Inlines the assets in the header and calls ``slmapInit`` with the data."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "slmapInit({{ this._parent.get_name() }}, {{ this.groups }}, {{ this.data }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, groups: dict[str, str], data: str) -> None:
+        super().__init__()
+        self._name = "SlmapLayers"
+        self.head = assets.head_html()
+        self.groups = "{" + ",".join(f"{k}:{v}" for k, v in groups.items()) + "}"
+        self.data = data
+
+
+class _Ready(MacroElement):
+    """Added last: tells tests (and other scripts) that the map is complete."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}window.slmapReady = true;"
+        "window.dispatchEvent(new Event('slmap:ready'));{% endmacro %}"
+    )
+
+
+def _strip_cdn(element: Any) -> None:
+    """Remove folium's CDN script/stylesheet links from ``element`` and its children."""
+    if hasattr(element, "default_js"):
+        element.default_js = []
+    if hasattr(element, "default_css"):
+        element.default_css = []
+    for child in getattr(element, "_children", {}).values():
+        _strip_cdn(child)
+
+
+def _value(value: Any) -> Any:
+    """JSON-friendly scalar: NA/NaN -> None, numpy -> Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _int(value: Any) -> int | None:
+    value = _value(value)
+    return None if value is None else int(value)
+
+
+def _bool(value: Any) -> bool | None:
+    value = _value(value)
+    return None if value is None else bool(value)
+
+
+def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _outline(frame: Any, tolerance: float, name_col: str) -> dict[str, Any] | None:
+    if frame is None or not len(frame):
+        return None
+    geoms = simplify_coverage(frame.geometry.values, tolerance)
+    names = frame[name_col] if name_col in frame else pd.Series("", index=frame.index)
+    return _fc(
+        [
+            {"type": "Feature", "geometry": mapping(g), "properties": {"name": _value(n)}}
+            for g, n in zip(geoms, names, strict=True)
+            if not g.is_empty
+        ]
+    )
+
+
+def _format_metric(metric: str, value: Any, lang: str) -> str | None:
+    value = _value(value)
+    if value is None:
+        return None
+    if metric == "villages_no_mbb":
+        return i18n.format_number(value, lang)
+    return i18n.format_percent(value, lang)
+
+
+def _communes(model: Any, metric: str, cls: Classification, lang: str, tolerance: float):
+    communes = model.communes
+    geoms = simplify_coverage(communes.geometry.values, tolerance)
+    features = []
+    for code, row, geom, k in zip(
+        communes.index, communes.itertuples(), geoms, cls.classes, strict=True
+    ):
+        props = {
+            "code": str(code),
+            "name": _value(row.commune_name),
+            "v": _format_metric(metric, getattr(row, metric), lang),
+            "k": int(k),
+            "u": _int(row.villages_no_mbb),
+            "n": _int(row.villages),
+        }
+        features.append({"type": "Feature", "geometry": mapping(geom), "properties": props})
+    return _fc(features)
+
+
+def _villages(villages: pd.DataFrame, district_ix: dict[str, int]) -> dict[str, Any]:
+    features = []
+    for row in villages.itertuples():
+        district = _value(row.district_name)
+        props = {
+            "n": _value(row.village_name),
+            "c": str(row.commune_code),
+            "d": None if district is None else district_ix[district],
+            "h": _int(row.households),
+            "p": _int(row.population),
+            "s": _value(row.mobile_signal),
+            "m": bool(row.mobile_broadband),
+            "f": _bool(row.fibre),
+            "g": _bool(getattr(row, "grid_power", None)),
+            "e": 1 if bool(row.location_estimated) else 0,
+        }
+        point = [round(float(row.lon), 5), round(float(row.lat), 5)]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": point},
+                "properties": props,
+            }
+        )
+    return _fc(features)
+
+
+def _province_name(model: Any) -> str:
+    for frame in (model.province, model.communes):
+        if frame is not None and "province_name" in frame and len(frame):
+            return str(frame["province_name"].iloc[0])
+    return ""
+
+
+def _source_name(source: Any) -> str:
+    """File name of a source path (a reader needs no local folders), else the text."""
+    text = str(source or "")
+    return PurePath(text).name if ("/" in text or "\\" in text) else text
+
+
+def _title(model: Any, metric_label: str, lang: str) -> dict[str, Any]:
+    prov = model.provenance
+    name = _province_name(model)
+    for prefix in ("Tỉnh ", "tỉnh "):
+        name = name.removeprefix(prefix)
+    title = i18n.t("title", lang)
+    if name:
+        title = f"{title} – {i18n.t('province', lang, name=name)}"
+    subtitle = metric_label
+    if getattr(prov, "data_date", None):
+        subtitle = f"{metric_label} · {i18n.t('data_date', lang, date=prov.data_date)}"
+    sources = i18n.t(
+        "sources",
+        lang,
+        boundaries=_source_name(getattr(prov, "boundaries", "")),
+        register=_source_name(getattr(prov, "register", "")),
+    )
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "sources": sources,
+        "sample": bool(getattr(prov, "sample", False)),
+        "approximate": bool(getattr(prov, "approximate", False)),
+    }
+
+
+def build_map(
+    model: Any,
+    *,
+    metric: str = "villages_no_mbb",
+    scheme: str | None = None,
+    k: int = 5,
+    breaks: str | list[float] | None = None,
+    lang: str = "vi",
+    tiles: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> folium.Map:
+    """Build the coverage map of ``model`` as a :class:`folium.Map`.
+
+    Parameters
+    ----------
+    model : slmap.model.CoverageModel
+        Communes, villages, optional districts and province, provenance.
+    metric : str, default "villages_no_mbb"
+        Commune metric to colour: one of ``villages_no_mbb``, ``share_4g``,
+        ``pop_4g_share``, ``fibre_hh_share``.
+    scheme, k, breaks
+        Classification (see :func:`slmap.classify.classify`).
+    lang : {"vi", "en"}, default "vi"
+        Language of every label, legend entry, tooltip and popup.
+    tiles : {"osm"} or None, default None
+        Online basemap; ``None`` keeps the map fully offline.
+    tolerance : float
+        Boundary simplification tolerance in degrees (0 keeps every vertex).
+
+    Returns
+    -------
+    folium.Map
+        Ready to render with :func:`map_html`; nothing is written.
+
+    Examples
+    --------
+    >>> from slmap.model import load_coverage
+    >>> fmap = build_map(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
+    """
+    if metric not in METRIC_KEYS:
+        raise _bad_option(
+            "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
+        )
+    if tiles is not None and tiles not in TILES:
+        raise _bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
+    i18n.t("title", lang)  # validates lang
+    strings = i18n.strings(lang)
+    layout = getattr(model.provenance, "layout", "2025")
+    if layout != "2025":
+        strings["field_district"] = i18n.t("layer_districts_current", lang)
+    cls = classify(
+        model.communes[metric], metric=metric, scheme=scheme, k=k, breaks=breaks, lang=lang
+    )
+    metric_label = i18n.t(f"metric_{metric}", lang)
+    unit = i18n.t("unit_count" if metric == "villages_no_mbb" else "unit_percent", lang)
+
+    villages = model.villages
+    uncovered_mask = ~villages["mobile_broadband"].astype(bool)
+    district_names = sorted({str(d) for d in villages["district_name"].dropna()})
+    district_ix = {name: i for i, name in enumerate(district_names)}
+    n_uncovered = int(uncovered_mask.sum())
+    n_covered = len(villages) - n_uncovered
+
+    data = {
+        "lang": lang,
+        "tiles": tiles is not None,
+        "s": strings,
+        "metric": {"key": metric, "label": metric_label, "unit": unit},
+        "legend": {
+            "title": metric_label,
+            "unit": f"({unit})",
+            "classes": [
+                {"label": lab, "color": col, "count": cnt}
+                for lab, col, cnt in zip(cls.labels, cls.colors, cls.counts, strict=True)
+            ],
+            "nodataCount": cls.nodata_count,
+        },
+        "nodataColor": "#d9d9d9",
+        "title": _title(model, metric_label, lang),
+        "communes": _communes(model, metric, cls, lang, tolerance),
+        "communeNames": {
+            str(code): _value(name) for code, name in model.communes["commune_name"].items()
+        },
+        "districtNames": district_names,
+        "uncovered": _villages(villages[uncovered_mask], district_ix),
+        "covered": _villages(villages[~uncovered_mask], district_ix),
+        "districts": _outline(model.districts, tolerance, "district_name"),
+        "province": _outline(model.province, tolerance, "province_name"),
+        "districtLegend": i18n.t(
+            "legend_district" if layout == "2025" else "layer_districts_current", lang
+        ),
+    }
+
+    fmap = folium.Map(
+        tiles=None,
+        location=[21.3, 103.9],
+        zoom_start=8,
+        control_scale=False,
+        prefer_canvas=False,
+        zoomSnap=0.25,
+        zoomDelta=0.5,
+    )
+    if tiles is not None:
+        folium.TileLayer(TILES[tiles], name=i18n.t("layer_osm", lang)).add_to(fmap)
+    groups = {
+        "communes": folium.FeatureGroup(name=i18n.t("layer_communes", lang, metric=metric_label)),
+        "uncovered": folium.FeatureGroup(
+            name=i18n.t("layer_uncovered", lang, n=i18n.format_number(n_uncovered, lang))
+        ),
+        "covered": folium.FeatureGroup(
+            name=i18n.t("layer_covered", lang, n=i18n.format_number(n_covered, lang))
+        ),
+    }
+    if data["districts"] is not None:
+        label = "layer_districts" if layout == "2025" else "layer_districts_current"
+        groups["districts"] = folium.FeatureGroup(name=i18n.t(label, lang))
+    if data["province"] is not None:
+        groups["province"] = folium.FeatureGroup(name=i18n.t("layer_province", lang))
+    for group in groups.values():
+        group.add_to(fmap)
+    names = {key: group.get_name() for key, group in groups.items()}
+    _Layers(names, assets.json_for_script(data)).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    _Ready().add_to(fmap)
+    _strip_cdn(fmap)
+    fmap.slmap_lang = lang
+    fmap.get_root().title = html.escape(data["title"]["title"])
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """Render ``fmap`` to one self-contained HTML string (no CDN links).
+
+    Examples
+    --------
+    >>> html = map_html(fmap)  # doctest: +SKIP
+    """
+    _strip_cdn(fmap)
+    page = fmap.get_root().render()
+    lang = getattr(fmap, "slmap_lang", "vi")
+    return page.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def render_html(model: Any, **options: Any) -> str:
+    """Build the map of ``model`` (see :func:`build_map`) and render it to HTML.
+
+    Examples
+    --------
+    >>> html = render_html(load_coverage(), metric="fibre_hh_share")  # doctest: +SKIP
+    """
+    return map_html(build_map(model, **options))
