@@ -123,9 +123,11 @@ def _village_names(rng: np.random.Generator, n: int) -> list[str]:
         )
         if name in seen:
             name = f"{name} {len(names) % 9 + 1}"
-        if name not in seen:
-            seen.add(name)
-            names.append(name)
+        base, k = name, 10
+        while name in seen:  # large registers exhaust the pairs: number them
+            name, k = f"{base.rsplit(' ', 1)[0]} {k}", k + 1
+        seen.add(name)
+        names.append(name)
     return names
 
 
