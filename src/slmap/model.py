@@ -238,37 +238,63 @@ def place_villages(
     x = lon.astype(float).to_numpy(na_value=np.nan).copy()
     y = lat.astype(float).to_numpy(na_value=np.nan).copy()
     geoms = communes.set_index("commune_code").geometry
+    ids = villages["village_id"].to_numpy()
+    outside: list[int] = []
     for code, idx in villages.groupby("commune_code").indices.items():
         poly = geoms.get(code)
         if poly is None:
             continue
         shapely.prepare(poly)
-        for i in idx:
-            if estimated[i]:
-                x[i], y[i] = _random_point(poly, _seed(villages["village_id"].iloc[i]))
-            elif not shapely.contains_xy(poly, x[i], y[i]):
-                where = communes[communes.geometry.contains(shapely.Point(x[i], y[i]))]
-                inside = (
-                    f"it lies in {where['commune_name'].iloc[0]} ({where['commune_code'].iloc[0]})"
-                    if len(where)
-                    else "it lies outside every commune loaded"
-                )
-                problems.append(
-                    Problem(
-                        src,
-                        f"coordinates ({x[i]:.5f}, {y[i]:.5f}) fall outside the stated commune "
-                        f"{code}; {inside}",
-                        row=int(villages["row"].iloc[i]),
-                        column=headers.get("lon", "lon"),
-                        severity="warning",
-                        kind="outside_commune",
-                    )
-                )
+        est = idx[estimated[idx]]
+        for i in est:
+            x[i], y[i] = _random_point(poly, _seed(ids[i]))
+        surveyed = idx[~estimated[idx]]
+        inside = shapely.contains_xy(poly, x[surveyed], y[surveyed])
+        outside.extend(surveyed[~inside].tolist())
+    if outside:
+        problems += _outside_problems(villages, communes, outside, x, y, src, headers)
     villages["lon"] = np.round(x, 6)
     villages["lat"] = np.round(y, 6)
     villages["location_estimated"] = estimated
     gdf = gpd.GeoDataFrame(villages, geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
     return gdf.reset_index(drop=True), problems
+
+
+def _outside_problems(
+    villages: pd.DataFrame,
+    communes: gpd.GeoDataFrame,
+    outside: list[int],
+    x: np.ndarray,
+    y: np.ndarray,
+    src: str,
+    headers: dict[str, str],
+) -> list[Problem]:
+    """One warning per surveyed village outside its stated commune, naming where it lies."""
+    idx = np.asarray(sorted(outside))
+    points = shapely.points(x[idx], y[idx])
+    hit_point, hit_commune = communes.sindex.query(points, predicate="within")
+    where = dict(zip(hit_point.tolist(), hit_commune.tolist(), strict=True))
+    names, codes = communes["commune_name"].to_numpy(), communes["commune_code"].to_numpy()
+    problems = []
+    for k, i in enumerate(idx):
+        j = where.get(k)
+        inside = (
+            f"it lies in {names[j]} ({codes[j]})"
+            if j is not None
+            else "it lies outside every commune loaded"
+        )
+        problems.append(
+            Problem(
+                src,
+                f"coordinates ({x[i]:.5f}, {y[i]:.5f}) fall outside the stated commune "
+                f"{villages['commune_code'].iloc[i]}; {inside}",
+                row=int(villages["row"].iloc[i]),
+                column=headers.get("lon", "lon"),
+                severity="warning",
+                kind="outside_commune",
+            )
+        )
+    return problems
 
 
 def _random_point(poly: shapely.Geometry, seed: int) -> tuple[float, float]:
