@@ -94,7 +94,9 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Commune boundaries (GeoJSON, GeoPackage, Shapefile, zipped Shapefile, "
             "KML/KMZ, or a pinned upstream JSON). Default: SLMAP_DATA_DIR, then the cache.",
         ),
-        click.option("--layer", help="Layer to read from a multi-layer boundary file."),
+        click.option(
+            "--boundaries-layer", help="Layer to read from a multi-layer boundary file."
+        ),
         click.option("--code-field", help="Field holding the 5-digit GSO commune code."),
         click.option("--name-field", help="Field holding the commune name (no codes)."),
         click.option(
@@ -123,7 +125,8 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--province",
             default="14",
             show_default=True,
-            help="GSO province code (14 = Sơn La).",
+            help="GSO province code (14 = Sơn La), a comma-separated list, or 'all' "
+            "(other provinces use approximate boundaries).",
         ),
     ]
     for option in reversed(options):
@@ -138,7 +141,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 MODEL_OPTION_NAMES = (
     "boundaries",
-    "layer",
+    "boundaries_layer",
     "code_field",
     "name_field",
     "register",
@@ -162,7 +165,7 @@ def load_from_options(quiet: bool = False, **opts: Any):
 
     model = load_coverage(
         boundaries=opts.get("boundaries"),
-        layer=opts.get("layer"),
+        layer=opts.get("boundaries_layer"),
         code_field=opts.get("code_field"),
         name_field=opts.get("name_field"),
         register=opts.get("register"),

@@ -1,10 +1,6 @@
 """``slmap export``: GIS files for partners (Shapefile, GeoPackage, GeoJSON, CSV, Excel).
 
 A thin layer over :func:`slmap.export.export_model`.
-
-Because ``--layer`` here chooses the layer to export, the shared
-``--layer`` option (layer of a multi-layer boundary file) is spelled
-``--boundaries-layer`` on this command.
 """
 
 from __future__ import annotations
@@ -21,17 +17,8 @@ from slmap.export import FORMATS, LAYERS
 __all__ = ["export_command"]
 
 
-def _model_options_for_export(func):
-    func = model_options(func)
-    for param in getattr(func, "__click_params__", []):
-        if param.name == "layer":
-            param.name = "boundaries_layer"
-            param.opts = ["--boundaries-layer"]
-    return func
-
-
 @cli.command("export")
-@_model_options_for_export
+@model_options
 @click.option(
     "--layer",
     "export_layer",
@@ -70,7 +57,6 @@ def export_command(
     """
     from slmap import export
 
-    kwargs["layer"] = kwargs.pop("boundaries_layer", None)
     model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
     target = out or export.default_output(export_layer, fmt, zip_)
     result = export.export_model(model, export_layer, fmt, target, overwrite=overwrite, zip=zip_)
