@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh Debian/Ubuntu machine, then run it.
+#   system: Chromium (browser test) and gdal-bin (ogrinfo reads our Shapefiles)
+#   python: slmap with its [test] extra
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+python3 -m pip install -q -e '.[test]'
+python3 -m ruff check src tests bench
+python3 -m pytest -p no:cacheprovider "$@"
