@@ -17,4 +17,5 @@ fi
 
 python3 -m pip install -q -e '.[test]'
 python3 -m ruff check src tests bench
+python3 -m ruff format --check src tests bench
 python3 -m pytest -p no:cacheprovider "$@"

@@ -73,7 +73,7 @@ def join_communes_to_registry(
             )
         )
     communes.loc[unknown, "commune_code"] = pd.NA
-    file_names = communes["commune_name"] if "commune_name" in communes else None
+    file_names = communes.get("commune_name")
     joined = official.reindex(communes["commune_code"].fillna("").to_numpy())
     if file_names is not None:
         differs = (

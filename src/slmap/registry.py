@@ -82,7 +82,9 @@ def _check_layout(layout: str) -> None:
 def _all_communes(layout: str) -> pd.DataFrame:
     _check_layout(layout)
     table, cols = (
-        ("admin_units", _COLUMNS_2025) if layout == "2025" else ("admin_units_legacy", _COLUMNS_LEGACY)
+        ("admin_units", _COLUMNS_2025)
+        if layout == "2025"
+        else ("admin_units_legacy", _COLUMNS_LEGACY)
     )
     rows = _query(f"SELECT {', '.join(cols)} FROM {table} WHERE wardCode IS NOT NULL")
     df = pd.DataFrame(rows).rename(columns=cols)
@@ -223,8 +225,10 @@ def _conversion() -> pd.DataFrame:
                 "default": default,
             }
         )
-    return pd.DataFrame.from_records(records).sort_values(["old_code", "new_code"]).reset_index(
-        drop=True
+    return (
+        pd.DataFrame.from_records(records)
+        .sort_values(["old_code", "new_code"])
+        .reset_index(drop=True)
     )
 
 

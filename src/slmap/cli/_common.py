@@ -94,9 +94,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Commune boundaries (GeoJSON, GeoPackage, Shapefile, zipped Shapefile, "
             "KML/KMZ, or a pinned upstream JSON). Default: SLMAP_DATA_DIR, then the cache.",
         ),
-        click.option(
-            "--boundaries-layer", help="Layer to read from a multi-layer boundary file."
-        ),
+        click.option("--boundaries-layer", help="Layer to read from a multi-layer boundary file."),
         click.option("--code-field", help="Field holding the 5-digit GSO commune code."),
         click.option("--name-field", help="Field holding the commune name (no codes)."),
         click.option(
