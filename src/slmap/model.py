@@ -138,7 +138,17 @@ def load_coverage(
         keep_going=keep_going,
         sample=sample,
         province=province,
+        data_date=SAMPLE_DATA_DATE if sample else _modified(register_path),
     )
+
+
+#: The sample reproduces figures published in 2023 (DESIGN §1).
+SAMPLE_DATA_DATE = "2023"
+
+
+def _modified(path: Path) -> str:
+    """Date the register file was last modified (the best data date a file gives)."""
+    return date.fromtimestamp(path.stat().st_mtime).isoformat()
 
 
 def build_model(
@@ -150,8 +160,12 @@ def build_model(
     keep_going: bool = False,
     sample: bool = False,
     province: str = "14",
+    data_date: str | None = None,
 ) -> CoverageModel:
-    """Build a :class:`CoverageModel` from sources already read."""
+    """Build a :class:`CoverageModel` from sources already read.
+
+    ``data_date`` is shown on maps and in exports (default: today).
+    """
     problems: list[Problem] = list(communes_set.problems) + list(table.problems)
     communes, boundary_problems = check_boundaries(communes_set.communes, communes_set.source)
     communes, join_problems, layout = join_communes_to_registry(
@@ -196,6 +210,8 @@ def build_model(
         province_codes=(province,),
         statistics=statistics.source if statistics is not None else None,
     )
+    if data_date:
+        provenance.data_date = data_date
     return CoverageModel(
         communes=communes,
         villages=villages,
