@@ -21,9 +21,7 @@ Every row carries ``approximate=True`` and the frame's ``attrs`` say so too.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections import Counter
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -32,6 +30,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from slmap import registry
 from slmap.errors import InputError, Problem
 
 __all__ = ["APPROX_METHODS", "approximate_communes", "iou_by_commune"]
@@ -50,47 +49,20 @@ _MIN_DISK_M = 1_000.0
 _JITTER_M = 500.0  # legacy communes sharing one geocoded centre are spread this far
 
 
-@functools.lru_cache(maxsize=2)
 def _registry_frame(layout: str) -> pd.DataFrame:
-    """Return the registry table of ``layout`` (private; slmap.registry will own this)."""
-    from vietnamadminunits.database import query
-
-    if layout == "2025":
-        sql = (
-            "select provinceCode, province, provinceKey, wardCode, ward, wardType, wardKey,"
-            " wardLat, wardLon, wardAreaKm2 from admin_units order by wardCode"
-        )
-    else:
-        sql = (
-            "select provinceCode, province, provinceKey, districtCode, district, districtKey,"
-            " wardCode, ward, wardType, wardKey, wardLat, wardLon, wardBounds"
-            " from admin_units_legacy order by provinceCode, districtCode, wardCode"
-        )
-    return pd.DataFrame(query(sql))
+    """The registry's raw table of ``layout`` (a seam the tests replace)."""
+    return registry.units(layout)
 
 
 def _former_labels(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
     """Index into ``new`` of the 2025 commune each former commune fully went to (-1 if split)."""
-    from vietnamadminunits.converter.converter_2025 import (
-        DICT_PROVINCE_WARD_DIVIDED,
-        DICT_PROVINCE_WARD_NO_DIVIDED,
-    )
-
-    seen: Counter[str] = Counter()
-    target: dict[str, tuple[str, str]] = {}
-    for province_key, wards in DICT_PROVINCE_WARD_NO_DIVIDED.items():
-        for ward_key, former in wards.items():
-            for key in former:
-                seen[key] += 1
-                target[key] = (province_key, ward_key)
-    divided = {key for wards in DICT_PROVINCE_WARD_DIVIDED.values() for key in wards}
-    position = {
-        key: i for i, key in enumerate(zip(new["provinceKey"], new["wardKey"], strict=True))
-    }
-    keys = old["provinceKey"] + "_" + old["districtKey"] + "_" + old["wardKey"].fillna("")
+    table = registry.conversion_table()
+    targets = table.groupby("old_code")["new_code"].nunique()
+    whole = table[table["old_code"].map(targets).eq(1) & ~table["split"]]
+    target = whole.drop_duplicates("old_code").set_index("old_code")["new_code"]
+    position = {code: i for i, code in enumerate(new["wardCode"])}
     return np.array(
-        [position.get(target[k], -1) if seen[k] == 1 and k not in divided else -1 for k in keys],
-        dtype=np.int64,
+        [position.get(target.get(code), -1) for code in old["wardCode"]], dtype=np.int64
     )
 
 
@@ -246,7 +218,7 @@ def approximate_communes(
 
     def warn(message: str, code: str | None, kind: str) -> None:
         problems.append(Problem(_SOURCE, message, feature=code, severity="warning", kind=kind))
-        logger.warning("%s", problems[-1])
+        logger.debug("%s", problems[-1])
 
     requested = table["provinceCode"].isin(codes).to_numpy()
     no_unit = requested & table["wardCode"].isna().to_numpy()

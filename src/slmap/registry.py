@@ -32,6 +32,7 @@ __all__ = [
     "detect_layout",
     "districts",
     "provinces",
+    "units",
 ]
 
 LAYOUTS = ("2025", "legacy")
@@ -71,6 +72,26 @@ def _query(sql: str) -> list[dict]:
     from vietnamadminunits.database import query
 
     return query(sql)
+
+
+@functools.lru_cache(maxsize=2)
+def units(layout: str = "2025") -> pd.DataFrame:
+    """Return the registry's table of a layout as the package stores it.
+
+    Every row, including units without a commune (island districts of the
+    legacy layout), with the package's own column names (provinceCode,
+    wardCode, wardLat, wardLon, wardAreaKm2, wardBounds...). Prefer
+    :func:`communes`; this is for code that needs the raw fields.
+
+    Examples
+    --------
+    >>> len(units("2025")), "wardAreaKm2" in units("2025")
+    (3321, True)
+    """
+    _check_layout(layout)
+    table = "admin_units" if layout == "2025" else "admin_units_legacy"
+    order = "wardCode" if layout == "2025" else "provinceCode, districtCode, wardCode"
+    return pd.DataFrame(_query(f"SELECT * FROM {table} ORDER BY {order}"))
 
 
 def _check_layout(layout: str) -> None:
