@@ -7,15 +7,62 @@ other layout is converted through the registry's official conversion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from slmap import registry
 from slmap.errors import Problem
-from slmap.names import fold, match_names, nfc
+from slmap.names import MatchResult, fold, match_names, nfc
 
 __all__ = ["join_communes_to_registry", "resolve_village_communes"]
+
+
+def match_problems(
+    result: MatchResult,
+    src: str,
+    *,
+    names: pd.Series,
+    where: Callable[[object], dict],
+    column: str,
+    what: str,
+    by_label: bool = False,
+) -> list[Problem]:
+    """One error per ambiguous or unmatched name of a :class:`MatchResult`.
+
+    ``where(key)`` gives the Problem's location (row or feature) of a query
+    key; ``names`` is looked up by position, or by label with ``by_label``.
+    """
+    problems = []
+
+    def name(key: object) -> str:
+        return names.loc[key] if by_label else names.iloc[key]
+
+    for key, candidates in result.ambiguous.items():
+        problems.append(
+            Problem(
+                src,
+                f"name {name(key)!r} matches several communes ({', '.join(candidates)}); "
+                "add the commune code",
+                column=column,
+                kind="ambiguous_name",
+                **where(key),
+            )
+        )
+    for key, near in result.unmatched.items():
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        problems.append(
+            Problem(
+                src,
+                f"name {name(key)!r} is not {what}{hint}",
+                column=column,
+                kind="unknown_name",
+                **where(key),
+            )
+        )
+    return problems
 
 
 def _former_district_2025(province: str) -> pd.DataFrame:
@@ -156,29 +203,14 @@ def _codes_from_names(
                 kind="name_alias",
             )
         )
-    for i, cands in result.ambiguous.items():
-        problems.append(
-            Problem(
-                src,
-                f"name {communes['commune_name'].iloc[i]!r} matches several "
-                f"communes ({', '.join(cands)}); add the code",
-                column="commune_name",
-                feature=str(communes["feature"].iloc[i]),
-                kind="ambiguous_name",
-            )
-        )
-    for i, near in result.unmatched.items():
-        hint = f"; closest: {', '.join(near)}" if near else ""
-        problems.append(
-            Problem(
-                src,
-                f"name {communes['commune_name'].iloc[i]!r} is not an official "
-                f"commune of the {layout} layout{hint}",
-                column="commune_name",
-                feature=str(communes["feature"].iloc[i]),
-                kind="unknown_name",
-            )
-        )
+    problems += match_problems(
+        result,
+        src,
+        names=communes["commune_name"],
+        where=lambda i: {"feature": str(communes["feature"].iloc[i])},
+        column="commune_name",
+        what=f"an official commune of the {layout} layout",
+    )
 
 
 def resolve_village_communes(
@@ -290,26 +322,12 @@ def _match_village_names(
     result = match_names(queries, reference)
     for i, c in result.matched.items():
         code[i] = c
-    column = headers.get("commune_name", "commune_name")
-    for i, cands in result.ambiguous.items():
-        problems.append(
-            Problem(
-                src,
-                f"commune name {typed.at[i, 'commune_name']!r} matches several "
-                f"communes ({', '.join(cands)}); add commune_code",
-                row=int(typed.at[i, "row"]),
-                column=column,
-                kind="ambiguous_name",
-            )
-        )
-    for i, near in result.unmatched.items():
-        hint = f"; closest: {', '.join(near)}" if near else ""
-        problems.append(
-            Problem(
-                src,
-                f"unknown commune name {typed.at[i, 'commune_name']!r}{hint}",
-                row=int(typed.at[i, "row"]),
-                column=column,
-                kind="unknown_name",
-            )
-        )
+    problems += match_problems(
+        result,
+        src,
+        names=typed["commune_name"],
+        where=lambda i: {"row": int(typed.at[i, "row"])},
+        column=headers.get("commune_name", "commune_name"),
+        what="a commune loaded",
+        by_label=True,
+    )
