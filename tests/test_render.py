@@ -61,12 +61,14 @@ def test_layers_and_properties() -> None:
     assert len(communes) == 4
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
     assert [f["properties"]["v"] for f in communes][:2] == ["38.6 %", None]
-    assert len(data["uncovered"]["features"]) == 4
-    assert len(data["covered"]["features"]) == 6
-    village = data["uncovered"]["features"][0]
-    assert set(village["properties"]) == set("ncdhpsmfge")
-    for x in village["geometry"]["coordinates"]:
-        assert round(x, 5) == x
+    uncovered, covered = data["uncovered"], data["covered"]
+    assert set(uncovered) == set("ncdxyhpf")
+    assert len(uncovered["n"]) == 4 and len(covered["n"]) == 6
+    assert all(len(col) == 4 for col in uncovered.values())
+    assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])
+    assert uncovered["f"][0] & 7 == 0 and not uncovered["f"][0] & 8  # no signal, no broadband
+    assert [data["communeCodes"][c] for c in uncovered["c"]][:1] == ["04000"]
+    assert not data["canvas"] and data["minZoom"] == {"uncovered": 0, "covered": 0}
     assert data["title"]["sample"] and data["title"]["approximate"]
     assert data["s"]["sample"].startswith("SAMPLE DATA")
     assert data["legend"]["nodataCount"] == 2
@@ -148,8 +150,9 @@ def test_sample_map_size_and_counts(sample_model, tmp_path: Path) -> None:
     fmap = render.build_map(sample_model)
     data = _data(fmap)
     assert len(data["communes"]["features"]) == 75
-    assert len(data["uncovered"]["features"]) == 123
-    assert len(data["covered"]["features"]) == 1825 - 123
+    assert len(data["uncovered"]["n"]) == 123
+    assert len(data["covered"]["n"]) == 1825 - 123
+    assert not data["canvas"]
     html = render.map_html(fmap)
     size = len(html.encode("utf-8"))
     assert size < 1_500_000, f"map is {size:,} bytes"

@@ -62,6 +62,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Village without mobile broadband (estimated location)",
     ),
     "legend_covered": ("Bản đã có băng rộng di động", "Village with mobile broadband"),
+    "zoom_hint": (
+        "phóng to (mức {z}+) để thấy từng bản",
+        "zoom in (level {z}+) to see each village",
+    ),
     "legend_district": ("Ranh giới huyện cũ", "Former district boundary"),
     "layer_communes": ("Xã, phường: {metric}", "Communes: {metric}"),
     "layer_uncovered": (

@@ -1,13 +1,14 @@
 """Build the offline coverage map (a :class:`folium.Map`); never writes files.
 
-The map holds a commune choropleth of one metric with an explicit "no data"
-class, the villages without mobile broadband on top (estimated locations
-hollow, surveyed ones filled), covered villages as a quieter layer, province
-and former-district outlines, a legend, a title block, a scale bar, a layer
-control and an accent-insensitive search. Every script and stylesheet is
-inlined from :mod:`slmap.assets`; without ``tiles`` the page refers to no
-network resource at all. Text from input files reaches the page only as JSON
-data inserted with ``textContent``, so it is always shown literally.
+A commune choropleth of one metric with an explicit "no data" class, villages
+without mobile broadband on top (estimated locations hollow), covered villages
+as a quieter layer, outlines, legend, title, scale bar, layer control and an
+accent-insensitive search; every script is inlined from :mod:`slmap.assets`.
+Input text reaches the page only as JSON shown with ``textContent``. Small
+maps draw SVG (hatched "no data"); above :data:`CANVAS_COMMUNES` communes or
+:data:`CANVAS_VILLAGES` villages everything draws on canvas, villages travel
+as compact columns, and a large village layer is drawn only from a zoom level
+up, inside the view (:data:`LAZY_VILLAGES`).
 
 Examples
 --------
@@ -46,7 +47,7 @@ class _Layers(MacroElement):
     _template = Template(
         "{% macro header(this, kwargs) %}{{ this.head }}{% endmacro %}"
         "{% macro script(this, kwargs) %}"
-        "slmapInit({{ this._parent.get_name() }}, {{ this.groups }}, {{ this.data }});"
+        "slmapInit({{ this._parent.get_name() }}, {{ this.groups }}, {{ this.placeholder }});"
         "{% endmacro %}"
     )
 
@@ -56,6 +57,9 @@ class _Layers(MacroElement):
         self.head = assets.head_html()
         self.groups = "{" + ",".join(f"{k}:{v}" for k, v in groups.items()) + "}"
         self.data = data
+        # folium compiles rendered scripts as Jinja (~1 s per 10 MB; "{{" in a name
+        # would be Jinja): the page gets a placeholder that map_html replaces.
+        self.placeholder = f"/*slmap-data-{id(self):x}*/null"
 
 
 class _Ready(MacroElement):
@@ -91,11 +95,6 @@ def _value(value: Any) -> Any:
 def _int(value: Any) -> int | None:
     value = _value(value)
     return None if value is None else int(value)
-
-
-def _bool(value: Any) -> bool | None:
-    value = _value(value)
-    return None if value is None else bool(value)
 
 
 def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -144,31 +143,57 @@ def _communes(model: Any, metric: str, cls: Classification, lang: str, tolerance
     return _fc(features)
 
 
-def _villages(villages: pd.DataFrame, district_ix: dict[str, int]) -> dict[str, Any]:
-    features = []
-    for row in villages.itertuples():
-        district = _value(row.district_name)
-        props = {
-            "n": _value(row.village_name),
-            "c": str(row.commune_code),
-            "d": None if district is None else district_ix[district],
-            "h": _int(row.households),
-            "p": _int(row.population),
-            "s": _value(row.mobile_signal),
-            "m": bool(row.mobile_broadband),
-            "f": _bool(row.fibre),
-            "g": _bool(getattr(row, "grid_power", None)),
-            "e": 1 if bool(row.location_estimated) else 0,
-        }
-        point = [round(float(row.lon), 5), round(float(row.lat), 5)]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": point},
-                "properties": props,
-            }
-        )
-    return _fc(features)
+_SIGNALS = ("none", "2g", "3g", "4g", "5g")
+#: Above this many communes (or villages) the map draws on a canvas, not SVG.
+CANVAS_COMMUNES = 500
+CANVAS_VILLAGES = 10_000
+#: In canvas mode, a village layer larger than this is drawn only from ``zoom`` up.
+LAZY_VILLAGES = {"uncovered": (20_000, 9), "covered": (5_000, 11)}
+
+
+def _tri(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """0 = no, 1 = yes, 2 = unknown (missing column or NA)."""
+    if col not in frame:
+        return np.full(len(frame), 2)
+    values = frame[col].astype("boolean")
+    return np.where(values.isna(), 2, values.fillna(False).astype(bool).astype(int))
+
+
+def _ints(series: pd.Series) -> list[int]:
+    """Integers with -1 for missing values."""
+    return pd.to_numeric(series, errors="coerce").fillna(-1).round().astype(np.int64).tolist()
+
+
+def _villages(
+    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int]
+) -> dict[str, Any]:
+    """Villages as parallel columns (compact: ~55 bytes a village).
+
+    ``n`` name, ``c`` commune (index into ``communeCodes``), ``d`` former
+    district (index into ``districtNames``, -1 unknown), ``x``/``y`` lon/lat
+    times 1e5, ``h`` households and ``p`` population (-1 unknown), ``f`` flags:
+    bits 0-2 signal (index into none/2g/3g/4g/5g), bit 3 mobile broadband,
+    bits 4-5 fibre and 6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated.
+    """
+    signal = villages["mobile_signal"].map({s: i for i, s in enumerate(_SIGNALS)})
+    flags = (
+        signal.fillna(0).astype(int).to_numpy()
+        + 8 * villages["mobile_broadband"].astype(bool).to_numpy()
+        + 16 * _tri(villages, "fibre")
+        + 64 * _tri(villages, "grid_power")
+        + 256 * villages["location_estimated"].astype(bool).to_numpy()
+    )
+    names = villages["village_name"].astype(object)
+    return {
+        "n": ["" if _value(v) is None else str(v) for v in names],
+        "c": [code_ix.get(str(c), -1) for c in villages["commune_code"]],
+        "d": [district_ix.get(str(d), -1) for d in villages["district_name"]],
+        "x": np.round(villages["lon"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
+        "y": np.round(villages["lat"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
+        "h": _ints(villages["households"]),
+        "p": _ints(villages["population"]),
+        "f": flags.astype(np.int64).tolist(),
+    }
 
 
 def _province_name(model: Any) -> str:
@@ -272,6 +297,15 @@ def build_map(
     district_ix = {name: i for i, name in enumerate(district_names)}
     n_uncovered = int(uncovered_mask.sum())
     n_covered = len(villages) - n_uncovered
+    codes = [str(c) for c in model.communes.index]
+    codes += sorted({str(c) for c in villages["commune_code"]} - set(codes))
+    code_ix = {code: i for i, code in enumerate(codes)}
+    canvas = len(model.communes) > CANVAS_COMMUNES or len(villages) > CANVAS_VILLAGES
+    counts = {"uncovered": n_uncovered, "covered": n_covered}
+    min_zoom = {
+        key: zoom if canvas and counts[key] > limit else 0
+        for key, (limit, zoom) in LAZY_VILLAGES.items()
+    }
 
     data = {
         "lang": lang,
@@ -293,9 +327,13 @@ def build_map(
         "communeNames": {
             str(code): _value(name) for code, name in model.communes["commune_name"].items()
         },
+        "communeCodes": codes,
         "districtNames": district_names,
-        "uncovered": _villages(villages[uncovered_mask], district_ix),
-        "covered": _villages(villages[~uncovered_mask], district_ix),
+        "canvas": canvas,
+        "minZoom": min_zoom,
+        "zoomHint": i18n.t("zoom_hint", lang, z=max(min_zoom.values())),
+        "uncovered": _villages(villages[uncovered_mask], code_ix, district_ix),
+        "covered": _villages(villages[~uncovered_mask], code_ix, district_ix),
         "districts": _outline(model.districts, tolerance, "district_name"),
         "province": _outline(model.province, tolerance, "province_name"),
         "districtLegend": i18n.t(
@@ -308,7 +346,7 @@ def build_map(
         location=[21.3, 103.9],
         zoom_start=8,
         control_scale=False,
-        prefer_canvas=False,
+        prefer_canvas=canvas,
         zoomSnap=0.25,
         zoomDelta=0.5,
     )
@@ -349,6 +387,9 @@ def map_html(fmap: folium.Map) -> str:
     """
     _strip_cdn(fmap)
     page = fmap.get_root().render()
+    for child in fmap._children.values():
+        if isinstance(child, _Layers):
+            page = page.replace(child.placeholder, child.data, 1)
     lang = getattr(fmap, "slmap_lang", "vi")
     return page.replace("<html>", f'<html lang="{lang}">', 1)
 

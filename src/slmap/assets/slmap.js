@@ -91,14 +91,23 @@
     });
     map.getPane("slmapOutline").style.pointerEvents = "none";
 
-    /* hatch pattern for the "no data" class, in the communes' SVG */
-    var renderer = L.svg({ padding: 0.5 }).addTo(map);
-    var svgNs = "http://www.w3.org/2000/svg";
-    var defs = document.createElementNS(svgNs, "defs");
-    defs.innerHTML = '<pattern id="slmap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" ' +
-      'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + D.nodataColor + '"/>' +
-      '<rect width="1.6" height="6" fill="#9a9a9a"/></pattern>';
-    renderer._container.insertBefore(defs, renderer._container.firstChild);
+    /* SVG (small maps: hatched "no data") or one canvas (large maps: fast) */
+    var renderer;
+    if (D.canvas) {
+      renderer = L.canvas({ padding: 0.5 }).addTo(map);
+    } else {
+      renderer = L.svg({ padding: 0.5 }).addTo(map);
+      var svgNs = "http://www.w3.org/2000/svg";
+      var defs = document.createElementNS(svgNs, "defs");
+      defs.innerHTML = '<pattern id="slmap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" ' +
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + D.nodataColor + '"/>' +
+        '<rect width="1.6" height="6" fill="#9a9a9a"/></pattern>';
+      renderer._container.insertBefore(defs, renderer._container.firstChild);
+    }
+    var nodataFill = D.canvas ? D.nodataColor : "url(#slmap-hatch)";
+    function paneRenderer(pane) {
+      return D.canvas ? L.canvas({ pane: pane, padding: 0.5 }) : L.svg({ pane: pane, padding: 0.5 });
+    }
 
     var index = [];
     var classes = D.legend.classes;
@@ -107,7 +116,7 @@
       var k = feature.properties.k;
       return {
         color: "#4d4d4d", weight: 0.8, opacity: 0.9,
-        fillColor: k >= 0 ? classes[k].color : "url(#slmap-hatch)",
+        fillColor: k >= 0 ? classes[k].color : nodataFill,
         fillOpacity: k >= 0 ? (D.tiles ? 0.6 : 0.8) : (D.tiles ? 0.7 : 1),
         className: "slmap-commune" + (k >= 0 ? "" : " slmap-nodata")
       };
@@ -133,41 +142,88 @@
       }
     }).addTo(groups.communes);
 
-    function villageInfo(p) {
-      var signal = p.s === "none" ? S.signal_none : String(p.s).toUpperCase();
-      function yn(v) { return v === null ? S.unknown : (v ? S.yes : S.no); }
-      return infoTable(p.n, [
-        [S.field_commune, D.communeNames[p.c] || p.c],
-        [S.field_district, p.d === null ? S.unknown : D.districtNames[p.d]],
-        [S.field_households, p.h === null ? S.unknown : fmtInt(p.h, sep)],
-        [S.field_population, p.p === null ? S.unknown : fmtInt(p.p, sep)],
-        [S.field_signal, signal, p.m ? null : "slmap-bad"],
-        [S.field_fibre, yn(p.f)],
-        [S.field_grid, yn(p.g)],
-        [S.field_location, p.e ? S.location_estimated : S.location_surveyed]
+    /* villages arrive as parallel columns (see slmap.render._villages) */
+    var SIGNALS = ["none", "2g", "3g", "4g", "5g"];
+    function villageInfo(V, i) {
+      var f = V.f[i], s = SIGNALS[f & 7], d = V.d[i], code = D.communeCodes[V.c[i]];
+      var signal = s === "none" ? S.signal_none : s.toUpperCase();
+      function yn(v) { return v === 2 ? S.unknown : (v ? S.yes : S.no); }
+      return infoTable(V.n[i], [
+        [S.field_commune, D.communeNames[code] || code],
+        [S.field_district, d < 0 ? S.unknown : D.districtNames[d]],
+        [S.field_households, V.h[i] < 0 ? S.unknown : fmtInt(V.h[i], sep)],
+        [S.field_population, V.p[i] < 0 ? S.unknown : fmtInt(V.p[i], sep)],
+        [S.field_signal, signal, (f >> 3) & 1 ? null : "slmap-bad"],
+        [S.field_fibre, yn((f >> 4) & 3)],
+        [S.field_grid, yn((f >> 6) & 3)],
+        [S.field_location, (f >> 8) & 1 ? S.location_estimated : S.location_surveyed]
       ]);
     }
-    function villageLayer(fc, group, styles, pane, cls) {
-      return L.geoJSON(fc, {
-        pointToLayer: function (feature, latlng) {
-          var p = feature.properties;
-          var style = L.extend({}, p.e ? styles.estimated : styles.surveyed, {
-            pane: pane, className: cls + (p.e ? " slmap-estimated" : " slmap-surveyed")
-          });
-          return L.circleMarker(latlng, style);
-        },
-        onEachFeature: function (feature, layer) {
-          var p = feature.properties;
-          layer.bindPopup(function () { return villageInfo(p); });
-          index.push({ f: fold(p.n), name: p.n,
-            sub: S.kind_village + " · " + (D.communeNames[p.c] || p.c), kind: 1,
-            layer: layer, group: group });
+    function latLng(V, i) { return L.latLng(V.y[i] / 1e5, V.x[i] / 1e5); }
+    /* A village layer: every marker at once when minZoom is 0, otherwise only
+     * the markers inside the view once the map is zoomed to minZoom or more. */
+    var PointLayer = L.LayerGroup.extend({
+      initialize: function (V, styles, pane, cls, minZoom) {
+        L.LayerGroup.prototype.initialize.call(this);
+        this._V = V; this._styles = styles; this._cls = cls; this._minZoom = minZoom;
+        this._renderer = paneRenderer(pane); this._pane = pane; this._built = false;
+      },
+      onAdd: function (map) {
+        L.LayerGroup.prototype.onAdd.call(this, map);
+        if (this._minZoom > 0) map.on("moveend", this._update, this);
+        this._update();
+      },
+      onRemove: function (map) {
+        map.off("moveend", this._update, this);
+        L.LayerGroup.prototype.onRemove.call(this, map);
+        if (this._minZoom > 0) { this.clearLayers(); this._built = false; }
+      },
+      _marker: function (i) {
+        var V = this._V, est = (V.f[i] >> 8) & 1;
+        var marker = L.circleMarker(latLng(V, i), L.extend({}, est ? this._styles.estimated :
+          this._styles.surveyed, { pane: this._pane, renderer: this._renderer,
+          className: this._cls + (est ? " slmap-estimated" : " slmap-surveyed") }));
+        marker.bindPopup(function () { return villageInfo(V, i); });
+        return marker;
+      },
+      _update: function () {
+        var map = this._map, V = this._V, i;
+        if (!map) return;
+        if (this._minZoom === 0) {
+          if (this._built) return;
+          for (i = 0; i < V.x.length; i++) this.addLayer(this._marker(i));
+          this._built = true;
+          return;
         }
-      }).addTo(group);
+        this.clearLayers();
+        if (map.getZoom() < this._minZoom) return;
+        var b = map.getBounds().pad(0.2);
+        var w = b.getWest() * 1e5, e = b.getEast() * 1e5, s = b.getSouth() * 1e5, n = b.getNorth() * 1e5;
+        for (i = 0; i < V.x.length; i++) {
+          if (V.x[i] >= w && V.x[i] <= e && V.y[i] >= s && V.y[i] <= n) this.addLayer(this._marker(i));
+        }
+      }
+    });
+    new PointLayer(D.covered, STYLES.covered, "slmapCovered", "slmap-covered", D.minZoom.covered)
+      .addTo(groups.covered);
+    new PointLayer(D.uncovered, STYLES.uncovered, "slmapUncovered", "slmap-uncovered",
+      D.minZoom.uncovered).addTo(groups.uncovered);
+    /* the search index of villages is built on first use (100,000 names fold in ~0.2 s) */
+    var villagesIndexed = false;
+    function indexVillages() {
+      if (villagesIndexed) return;
+      villagesIndexed = true;
+      [[D.uncovered, groups.uncovered], [D.covered, groups.covered]].forEach(function (pair) {
+        var V = pair[0];
+        for (var i = 0; i < V.n.length; i++) {
+          var code = D.communeCodes[V.c[i]];
+          index.push({ f: fold(V.n[i]), name: V.n[i],
+            sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: 1,
+            V: V, i: i, group: pair[1] });
+        }
+      });
+      sortIndex();
     }
-    villageLayer(D.covered, groups.covered, STYLES.covered, "slmapCovered", "slmap-covered");
-    villageLayer(D.uncovered, groups.uncovered, STYLES.uncovered, "slmapUncovered",
-      "slmap-uncovered");
 
     function outline(fc, group, style) {
       if (!fc || !group) return;
@@ -196,11 +252,14 @@
         sw.style.background = c.color;
         row(sw, c.label, c.count);
       });
-      row(el("span", "slmap-swatch slmap-swatch-nodata"), S.legend_nodata, D.legend.nodataCount);
+      var nodata = el("span", "slmap-swatch slmap-swatch-nodata");
+      if (D.canvas) nodata.style.background = D.nodataColor;
+      row(nodata, S.legend_nodata, D.legend.nodataCount);
       el("h3", null, S.legend_villages, div);
       row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed);
       row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated);
       row(svgSymbol(STYLES.covered.surveyed), S.legend_covered);
+      if (D.minZoom.covered > 0 || D.minZoom.uncovered > 0) el("div", "slmap-unit", D.zoomHint, div);
       if (D.districts) row(svgSymbol(STYLES.district, true), D.districtLegend);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -219,15 +278,21 @@
     L.DomEvent.disableScrollPropagation(title);
 
     /* search */
-    index.sort(function (a, b) { return a.kind - b.kind || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0); });
+    function sortIndex() {
+      index.sort(function (a, b) { return a.kind - b.kind || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0); });
+    }
+    sortIndex();
     function go(entry) {
       if (!map.hasLayer(entry.group)) map.addLayer(entry.group);
       if (entry.kind === 0) {
         map.fitBounds(entry.layer.getBounds(), { maxZoom: 12 });
         entry.layer.openPopup(entry.layer.getBounds().getCenter());
       } else {
-        map.setView(entry.layer.getLatLng(), Math.max(map.getZoom(), 12));
-        entry.layer.openPopup();
+        var zoom = Math.max(map.getZoom(), 12, D.minZoom.covered, D.minZoom.uncovered);
+        var at = latLng(entry.V, entry.i);
+        map.setView(at, zoom, { animate: false });
+        L.popup({ offset: [0, -4] }).setLatLng(at).setContent(villageInfo(entry.V, entry.i))
+          .openOn(map);
       }
     }
     var search = L.control({ position: "topleft" });
@@ -245,6 +310,7 @@
         shown = [];
         var q = fold(input.value);
         if (!q) return;
+        indexVillages();
         var qs = q.replace(/ /g, "");
         var starts = [], contains = [];
         index.forEach(function (e) {
@@ -285,5 +351,6 @@
       });
     }
     window.slmapMap = map;
+    window.slmapLayers = { communes: communes, groups: groups };
   };
 })();

@@ -1,22 +1,29 @@
 """``slmap map``: write the offline coverage map (one self-contained HTML file).
 
-The default output, ``maps/son_la_coverage.html``, is a build product and is
-rebuilt in place on every run. A path given with ``--out`` is never replaced
+The default output is named after the province (``maps/son_la_coverage.html``
+for Sơn La, ``maps/vietnam_coverage.html`` for ``--province all``); it is a
+build product and is rebuilt in place on every run. A path given with ``--out`` is never replaced
 unless ``--overwrite`` is passed. The file is written atomically (temporary
 file in the same folder, then rename), so a reader never sees half a map.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
 from slmap.cli import cli
 from slmap.cli._common import load_from_options, model_options
+from slmap.names import strip_accents, strip_prefix
 
-__all__ = ["DEFAULT_OUT", "map_command", "write_map"]
+if TYPE_CHECKING:
+    from slmap.model import CoverageModel
+
+__all__ = ["DEFAULT_OUT", "default_out", "map_command", "write_map"]
 
 #: Where ``slmap map`` writes when no ``--out`` is given (relative to the current folder).
 DEFAULT_OUT = Path("maps") / "son_la_coverage.html"
@@ -50,6 +57,33 @@ def write_map(html: str, path: str | Path, overwrite: bool = False) -> Path:
     from slmap.export import atomic_write_text
 
     return atomic_write_text(path, html, overwrite=overwrite)
+
+
+def default_out(province: str | None, model: CoverageModel | None = None) -> Path:
+    """Default output path: named after the province of the map.
+
+    ``14`` (Sơn La) gives :data:`DEFAULT_OUT`, ``all`` gives
+    ``maps/vietnam_coverage.html``, another province its unaccented name
+    (e.g. ``maps/ha_noi_coverage.html``), or its code when the name is unknown.
+
+    Examples
+    --------
+    >>> default_out("all").as_posix()
+    'maps/vietnam_coverage.html'
+    >>> default_out("14").as_posix()
+    'maps/son_la_coverage.html'
+    """
+    code = str(province or "14").strip()
+    if code == "14":
+        return DEFAULT_OUT
+    if code.lower() == "all":
+        return DEFAULT_OUT.with_name("vietnam_coverage.html")
+    names = model.communes["province_name"] if model is not None else None
+    slug = code
+    if names is not None and names.nunique() == 1:
+        text = strip_accents(strip_prefix(str(names.iloc[0]))).lower()
+        slug = re.sub(r"[^a-z0-9]+", "_", text).strip("_") or code
+    return DEFAULT_OUT.with_name(f"{slug}_coverage.html")
 
 
 def _size(n: int) -> str:
@@ -97,7 +131,9 @@ def _size(n: int) -> str:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Output HTML file. Default: {DEFAULT_OUT} (rebuilt in place).",
+    help=f"Output HTML file. Default: named after --province and rebuilt in place: "
+    f"{DEFAULT_OUT} for 14 (Sơn La), maps/vietnam_coverage.html for all, "
+    "maps/<province>_coverage.html otherwise (e.g. maps/ha_noi_coverage.html).",
 )
 @click.option(
     "--overwrite",
@@ -129,6 +165,7 @@ def map_command(
     html = render_html(
         model, metric=metric, scheme=scheme, k=k, breaks=fixed, lang=lang, tiles=tiles
     )
-    target = write_map(html, out or DEFAULT_OUT, overwrite=overwrite or out is None)
+    path = out or default_out(model_opts.get("province"), model)
+    target = write_map(html, path, overwrite=overwrite or out is None)
     size = target.stat().st_size
     click.echo(f"wrote {target} ({_size(size)}, {size:,} bytes)")
