@@ -139,7 +139,10 @@ def test_commune_accent_insensitive(model, text):
 
 
 def test_commune_old_code(model):
-    assert query.resolve_commune(model, "04284") == ["04285"]
+    # 03649 (Phường Tô Hiệu before 2025) became part of 03646 (official conversion)
+    assert query.resolve_commune(model, "3649") == ["03646"]
+    with pytest.raises(InputError, match="no commune has code 99999"):
+        query.resolve_commune(model, "99999")
 
 
 def test_commune_ambiguous_then_typed(model):

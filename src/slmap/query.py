@@ -22,8 +22,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from slmap import registry
 from slmap.errors import InputError, Problem
-from slmap.names import closest, fold, unit_type
+from slmap.names import closest, fold, match_names
 
 __all__ = [
     "PRIORITY_FORMULA",
@@ -102,31 +103,27 @@ def resolve_commune(model, text: str) -> list[str]:
     text = str(text).strip()
     communes = model.communes
     codes = communes["commune_code"].astype(str)
+    names = dict(zip(codes, communes["commune_name"], strict=True))
     if text.isdigit():
         code = text.zfill(5)
-        if code in set(codes):
+        if code in names:
             return [code]
-        old = model.villages.loc[model.villages["commune_code_old"].astype(str) == code]
-        if len(old):
-            return sorted(old["commune_code"].astype(str).unique())
+        new = registry.convert_codes([code])["new_code"].iloc[0]
+        if isinstance(new, str) and new in names:
+            return [new]
+        msg = f"no commune has code {code} (in the 2025 or the pre-2025 list)"
         raise InputError(
             f"unknown commune code {text!r}",
-            [Problem("query", f"no commune has code {code}", column="commune", kind="unknown")],
+            [Problem("query", msg, column="commune", kind="unknown")],
         )
-    key = fold(text)
-    hits = communes.loc[communes["commune_name"].map(fold) == key]
-    wanted = unit_type(text)
-    if len(hits) > 1 and wanted is not None:
-        typed = hits.loc[hits["commune_name"].map(unit_type) == wanted]
-        hits = typed if len(typed) else hits
-    if len(hits) == 1:
-        return [str(hits["commune_code"].iloc[0])]
-    if len(hits) > 1:
-        pairs = zip(hits["commune_code"], hits["commune_name"], strict=True)
-        listed = ", ".join(f"{n} ({c})" for c, n in pairs)
+    result = match_names({text: (text, "")}, [(c, n, "") for c, n in names.items()])
+    if text in result.matched:
+        return [result.matched[text]]
+    if text in result.ambiguous:
+        listed = ", ".join(f"{names[c]} ({c})" for c in result.ambiguous[text])
         msg = f"commune {text!r} is ambiguous: {listed}; pass the code"
         raise InputError(msg, [Problem("query", msg, column="commune", kind="ambiguous")])
-    raise _suggest("commune", text, list(communes["commune_name"]))
+    raise _suggest("commune", text, list(names.values()))
 
 
 def resolve_district(model, text: str) -> str:
