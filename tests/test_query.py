@@ -141,8 +141,9 @@ def test_commune_accent_insensitive(model, text):
 def test_commune_old_code(model):
     # 03649 (Phường Tô Hiệu before 2025) became part of 03646 (official conversion)
     assert query.resolve_commune(model, "3649") == ["03646"]
-    with pytest.raises(InputError, match="no commune has code 99999"):
+    with pytest.raises(InputError, match="unknown commune code '99999'") as err:
         query.resolve_commune(model, "99999")
+    assert "no commune has code 99999" in err.value.lines()[0]
 
 
 def test_commune_ambiguous_then_typed(model):
