@@ -201,6 +201,12 @@ _SIGNAL_ALIASES = {
     "4g": "4g",
     "lte": "4g",
     "5g": "5g",
+    "4glte": "4g",
+    "lte4g": "4g",
+    "3g4g": "4g",
+    "2g3g": "3g",
+    "4g5g": "5g",
+    "2g3g4g": "4g",
 }
 BOOL_TRUE = ("co", "x", "yes", "y", "true", "1", "dung", "c", "v", "t")
 BOOL_FALSE = ("khong", "no", "n", "false", "0", "k", "sai", "f")
@@ -246,7 +252,12 @@ def parse_bool(value: object) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    key = fold(value, keep_prefix=True)
+    text = nfc(str(value))
+    if text in _TICKS:
+        return _TICKS[text]
+    if re.fullmatch(r"[01]\.0+", text):
+        return text.startswith("1")
+    key = fold(text, keep_prefix=True)
     if key == "":
         return None
     if key in BOOL_TRUE:
@@ -256,6 +267,7 @@ def parse_bool(value: object) -> bool | None:
     raise ValueError(f"expected yes/no (có/không, x/blank, 1/0), found {nfc(str(value))!r}")
 
 
+_TICKS = {"✓": True, "✔": True, "☑": True, "✗": False, "✘": False, "-": None, "–": None}
 _NUM_CLEAN = re.compile(r"[\s\u00a0]")
 
 
@@ -304,9 +316,15 @@ def parse_int(value: object) -> int | None:
 
     Examples
     --------
-    >>> parse_int("1.234"), parse_int("56"), parse_int(""), parse_int(7.0)
-    (1234, 56, None, 7)
+    >>> parse_int("1.234"), parse_int("1,234"), parse_int("56"), parse_int(""), parse_int(7.0)
+    (1234, 1234, 56, None, 7)
     """
+    if isinstance(value, str):
+        text = _NUM_CLEAN.sub("", nfc(value))
+        if text.endswith("%"):
+            raise ValueError(f"expected a whole number, found a percentage {nfc(value)!r}")
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+            value = text.replace(",", "")
     number = parse_float(value, thousands_dot=True)
     if number is None:
         return None

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from slmap.errors import Problem, ValidationError
+from slmap.progress import progress_steps
 from slmap.schema import COLUMNS, parse_bool, parse_float, parse_int, parse_signal
+from slmap.sources.tables import OVERFLOW
+from slmap.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 
 __all__ = ["check_boundaries", "check_register", "raise_or_split"]
 
@@ -33,25 +34,84 @@ _REQUIRED_VALUES = ("village_id", "village_name", "households", "population", "m
 
 
 def _parse_column(
-    values: pd.Series, rows: pd.Series, parser: Callable, column: str, header: str, src: str
+    values: pd.Series, rows: np.ndarray, parser: Callable, header: str, src: str
 ) -> tuple[list, list[Problem]]:
-    out: list = []
-    problems: list[Problem] = []
-    cache: dict[str, object] = {}
-    for row, value in zip(rows.to_numpy(), values.to_numpy(), strict=True):
-        key = value if isinstance(value, str) else repr(value)
-        if key in cache and not isinstance(cache[key], Exception):
-            out.append(cache[key])
-            continue
+    """Parse each distinct value once; one problem per bad cell."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed: list = []
+    failed: dict[int, str] = {}
+    for k, value in enumerate(uniques):
         try:
-            parsed = parser(value)
-            cache[key] = parsed
+            parsed.append(parser(value))
         except ValueError as exc:
-            cache[key] = exc
-            problems.append(Problem(src, str(exc), row=int(row), column=header, kind="bad_value"))
-            parsed = None
-        out.append(parsed)
+            parsed.append(None)
+            failed[k] = str(exc)
+    lookup = np.empty(len(parsed), dtype=object)
+    lookup[:] = parsed
+    out = lookup[codes].tolist()
+    problems: list[Problem] = []
+    if failed:
+        bad = np.flatnonzero(np.isin(codes, list(failed)))
+        problems = [
+            Problem(src, failed[codes[i]], row=int(rows[i]), column=header, kind="bad_value")
+            for i in bad
+        ]
     return out, problems
+
+
+def _code_column(
+    values: pd.Series, rows: np.ndarray, header: str, src: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Five-digit GSO codes; lost leading zeros are restored and reported once."""
+    problems: list[Problem] = []
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    text = text.str.replace(r"\.0$", "", regex=True)
+    ok = (text.isna() | text.str.fullmatch(r"\d{1,5}")).fillna(False).astype(bool)
+    for i in np.flatnonzero(~ok.to_numpy()):
+        problems.append(
+            Problem(
+                src,
+                f"expected a GSO code of up to 5 digits, found {text.iloc[i]!r}",
+                row=int(rows[i]),
+                column=header,
+                kind="bad_code",
+            )
+        )
+    text = text.where(ok)
+    short = (text.str.len() < 5).fillna(False).to_numpy()
+    if short.any():
+        first = int(np.flatnonzero(short)[0])
+        problems.append(
+            Problem(
+                src,
+                f"{int(short.sum())} code(s) had lost their leading zeros (e.g. "
+                f"{text.iloc[first]!r} on row {int(rows[first])}); padded to 5 digits "
+                f"({text.iloc[first].zfill(5)!r}). Format the column as text in Excel",
+                column=header,
+                severity="warning",
+                kind="code_padded",
+            )
+        )
+    return text.str.zfill(5), problems
+
+
+def _x_blank(values: pd.Series, parsed: list, header: str, src: str) -> tuple[list, list[Problem]]:
+    """In a column marked with x (or ✓) and blanks, a blank means "no"."""
+    text = values.astype(str).str.strip()
+    marks = set(text[text != ""].str.lower())
+    blanks = int((text == "").sum())
+    if not marks or not blanks or not marks <= {"x", "✓", "✔", "v"}:
+        return parsed, []
+    filled = [False if p is None else p for p in parsed]
+    note = Problem(
+        src,
+        f"the column is marked with {'/'.join(sorted(marks))} and blanks: "
+        f"{blanks} blank cell(s) read as 'no'",
+        column=header,
+        severity="warning",
+        kind="x_blank",
+    )
+    return filled, [note]
 
 
 def check_register(
@@ -80,7 +140,7 @@ def check_register(
     Examples
     --------
     >>> df = pd.DataFrame({"row": [2], "village_id": ["B1"], "village_name": ["Bản Nà"],
-    ...     "commune_code": ["3646"], "households": ["-3"], "population": ["12"],
+    ...     "commune_code": ["03646"], "households": ["-3"], "population": ["12"],
     ...     "mobile_signal": ["4G+ maybe"], "fibre": ["có"]})
     >>> typed, problems = check_register(df, {c: c for c in df}, "v.csv")
     >>> [p.column for p in problems]
@@ -88,34 +148,29 @@ def check_register(
     """
     typed = pd.DataFrame(index=frame.index)
     typed["row"] = frame["row"].astype(int)
+    rows = typed["row"].to_numpy()
     problems: list[Problem] = []
-    for name, kind in _KIND.items():
-        if name not in frame:
-            continue
-        header = headers.get(name, name)
-        values = frame[name]
-        if kind in ("str", "code"):
-            text = values.astype("string").str.strip().replace("", pd.NA)
+    present = [(n, k) for n, k in _KIND.items() if n in frame]
+    with progress_steps(len(present) + 1, f"checking {len(frame):,} rows") as advance:
+        for name, kind in present:
+            header = headers.get(name, name)
+            values = frame[name]
             if kind == "code":
-                text = text.str.replace(r"\.0$", "", regex=True)
-                ok = text.isna() | text.str.fullmatch(r"\d{1,5}").fillna(False)
-                for i in np.flatnonzero(~ok.to_numpy()):
-                    problems.append(
-                        Problem(
-                            src,
-                            f"expected a GSO code of up to 5 digits, found {text.iloc[i]!r}",
-                            row=int(typed["row"].iloc[i]),
-                            column=header,
-                            kind="bad_code",
-                        )
-                    )
-                text = text.where(ok).str.zfill(5)
-            typed[name] = text
-            continue
-        parsed, found = _parse_column(values, typed["row"], _PARSERS[kind], name, header, src)
-        problems.extend(found)
-        dtype = {"int": "Int64", "float": "Float64", "bool": "boolean", "signal": "string"}[kind]
-        typed[name] = pd.array(parsed, dtype=dtype)
+                typed[name], found = _code_column(values, rows, header, src)
+            elif kind == "str":
+                typed[name] = values.astype("string").str.strip().replace("", pd.NA)
+                found = []
+            else:
+                parsed, found = _parse_column(values, rows, _PARSERS[kind], header, src)
+                if kind == "bool":
+                    parsed, notes = _x_blank(values, parsed, header, src)
+                    found += notes
+                dtype = {"int": "Int64", "float": "Float64", "bool": "boolean"}.get(kind, "string")
+                typed[name] = pd.array(parsed, dtype=dtype)
+            problems.extend(found)
+            advance()
+        problems += _check_overflow(frame, headers, src)
+        advance()
     for name in ("households", "population", "fibre_households"):
         if name in typed:
             neg = (typed[name] < 0).fillna(False)
@@ -174,6 +229,24 @@ def check_register(
     return typed, problems
 
 
+def _check_overflow(frame: pd.DataFrame, headers: dict[str, str], src: str) -> list[Problem]:
+    if OVERFLOW not in frame:
+        return []
+    extra = frame[OVERFLOW].to_numpy()
+    last = list(headers.values())[-1] if headers else None
+    return [
+        Problem(
+            src,
+            f"the row has more cells than the header (extra: {extra[i]!r}); is a comma inside "
+            "a name not quoted, or a column missing its header?",
+            row=int(frame["row"].iloc[i]),
+            column=last,
+            kind="ragged_row",
+        )
+        for i in np.flatnonzero(extra != "")
+    ]
+
+
 def _check_ids(typed: pd.DataFrame, headers: dict[str, str], src: str) -> list[Problem]:
     if "village_id" not in typed:
         return []
@@ -199,8 +272,9 @@ def _check_coordinates(typed: pd.DataFrame, headers: dict[str, str], src: str) -
     lon = typed.get("lon", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     lat = typed.get("lat", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     half = lon.isna() != lat.isna()
-    swapped = (lon.between(8, 24) & lat.between(102, 110)).fillna(False)
-    outside = (~lon.between(102, 110) | ~lat.between(8, 24)).fillna(False) & ~swapped
+    (x0, x1), (y0, y1) = VIETNAM_BOUNDS
+    swapped = (lon.between(y0, y1) & lat.between(x0, x1)).fillna(False)
+    outside = (~lon.between(x0, x1) | ~lat.between(y0, y1)).fillna(False) & ~swapped
     for i in np.flatnonzero(half.to_numpy()):
         problems.append(
             Problem(
@@ -234,112 +308,6 @@ def _check_coordinates(typed: pd.DataFrame, headers: dict[str, str], src: str) -
             )
         )
     return problems
-
-
-def check_boundaries(
-    communes: gpd.GeoDataFrame, src: str
-) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Check and repair commune geometry.
-
-    Invalid polygons are repaired with :func:`shapely.make_valid` (keeping
-    the polygonal part) and reported as warnings; empty, null or
-    non-polygonal geometries and duplicate codes are errors. Rows with an
-    error are dropped from the returned frame.
-
-    Examples
-    --------
-    >>> bow = shapely.from_wkt("POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))")
-    >>> g = gpd.GeoDataFrame({"feature": [1], "commune_code": ["00001"],
-    ...     "commune_name": ["Xã A"]}, geometry=[bow], crs=4326)
-    >>> fixed, problems = check_boundaries(g, "x.geojson")
-    >>> fixed.is_valid.all(), problems[0].severity
-    (np.True_, 'warning')
-    """
-    problems: list[Problem] = []
-    keep = np.ones(len(communes), dtype=bool)
-    geoms = communes.geometry.to_numpy().copy()
-
-    def label(i: int) -> str:
-        code = communes["commune_code"].iloc[i] if "commune_code" in communes else None
-        name = communes["commune_name"].iloc[i] if "commune_name" in communes else None
-        parts = [str(x) for x in (code, name) if x is not None and not pd.isna(x)]
-        return (
-            f"{communes['feature'].iloc[i]} ({' '.join(parts)})"
-            if parts
-            else str(communes["feature"].iloc[i])
-        )
-
-    for i, g in enumerate(geoms):
-        if g is None or shapely.is_empty(g):
-            problems.append(
-                Problem(
-                    src,
-                    "empty or missing geometry; expected a commune polygon",
-                    feature=label(i),
-                    column="geometry",
-                    kind="empty_geometry",
-                )
-            )
-            keep[i] = False
-            continue
-        if g.geom_type not in ("Polygon", "MultiPolygon"):
-            if g.geom_type == "GeometryCollection" and any(
-                p.geom_type in ("Polygon", "MultiPolygon") for p in g.geoms
-            ):
-                pass
-            else:
-                problems.append(
-                    Problem(
-                        src,
-                        f"found a {g.geom_type}; expected a polygon (commune area)",
-                        feature=label(i),
-                        column="geometry",
-                        kind="not_polygon",
-                    )
-                )
-                keep[i] = False
-                continue
-        if not shapely.is_valid(g):
-            reason = shapely.is_valid_reason(g)
-            repaired = _polygonal(shapely.make_valid(g))
-            problems.append(
-                Problem(
-                    src,
-                    f"invalid geometry ({reason}) repaired with make_valid",
-                    feature=label(i),
-                    column="geometry",
-                    severity="warning",
-                    kind="repaired_geometry",
-                )
-            )
-            geoms[i] = repaired
-        elif g.geom_type == "GeometryCollection":
-            geoms[i] = _polygonal(g)
-    if "commune_code" in communes:
-        codes = communes["commune_code"]
-        dup = codes.duplicated(keep=False) & codes.notna()
-        for i in np.flatnonzero(dup.to_numpy()):
-            problems.append(
-                Problem(
-                    src,
-                    f"duplicate commune code {codes.iloc[i]}; expected one feature per commune",
-                    feature=label(i),
-                    column="commune_code",
-                    kind="duplicate_code",
-                )
-            )
-        keep &= ~dup.to_numpy()
-    out = communes.copy()
-    out = out.set_geometry(gpd.GeoSeries(geoms, index=communes.index, crs=communes.crs))
-    return out[keep], problems
-
-
-def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
-    if g.geom_type in ("Polygon", "MultiPolygon"):
-        return g
-    parts = shapely.get_parts(g)
-    polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
 def raise_or_split(

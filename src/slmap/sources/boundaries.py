@@ -8,7 +8,6 @@ read and recognise the schema; checking and repairing geometry is
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 import shapely
 
 from slmap.errors import InputError, Problem
+from slmap.sources.upstream_json import read_upstream_json
 
 __all__ = ["BoundarySet", "read_boundaries"]
 
@@ -106,80 +106,11 @@ def read_boundaries(
     if path.is_dir():
         raise InputError(f"{src}: is a folder; expected a boundary file")
     if path.suffix.lower() == ".json":
-        special = _read_upstream_json(path)
+        special = read_upstream_json(path)
         if special is not None:
             return special
     gdf, problems = _read_ogr(path, layer)
     return _recognise(gdf, src, problems, code_field, name_field)
-
-
-# ---------------------------------------------------------------- upstream JSON
-
-
-def _read_upstream_json(path: Path) -> BoundarySet | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    if isinstance(data, dict) and isinstance(data.get("wards"), list):
-        return _wards_json(data, str(path))
-    if isinstance(data, dict) and isinstance(data.get("level2s"), list):
-        return _dvhcvn_json(data, str(path))
-    return None
-
-
-def _rings_to_polygon(rings: list) -> shapely.Geometry:
-    parts = [shapely.Polygon(np.asarray(r, dtype=float)[:, :2]) for r in rings if len(r) >= 4]
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
-
-
-def _wards_json(data: dict, src: str) -> BoundarySet:
-    """The vietnam-3d-map format: ``wards: [{id, name, type, polygons, ...}]``."""
-    rows, problems = [], []
-    for i, w in enumerate(data["wards"], start=1):
-        try:
-            geom = _rings_to_polygon(w.get("polygons") or [])
-        except (ValueError, TypeError, IndexError) as exc:
-            problems.append(Problem(src, f"unreadable polygons ({exc})", row=i, column="polygons"))
-            geom = None
-        rows.append(
-            {
-                "feature": i,
-                "commune_code": str(w.get("id", "")).zfill(5) if w.get("id") else pd.NA,
-                "commune_name": f"{w.get('type', '')} {w.get('name', '')}".strip(),
-                "commune_type": w.get("type"),
-                "stated_area_km2": w.get("area"),
-                "stated_population": w.get("population"),
-                "geometry": geom,
-            }
-        )
-    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    return BoundarySet(gdf, source=src, schema="wards-json", problems=problems)
-
-
-def _dvhcvn_json(data: dict, src: str) -> BoundarySet:
-    """The dvhcvn GIS format: province outline plus ``level2s`` districts."""
-
-    def geom(obj: dict) -> shapely.Geometry:
-        return shapely.geometry.shape({"type": obj["type"], "coordinates": obj["coordinates"]})
-
-    province = gpd.GeoDataFrame(
-        [{"province_code": str(data["level1_id"]).zfill(2), "province_name": data["name"]}],
-        geometry=[geom(data)],
-        crs="EPSG:4326",
-    )
-    districts = gpd.GeoDataFrame(
-        [
-            {"district_code": str(d["level2_id"]).zfill(3), "district_name": d["name"]}
-            for d in data["level2s"]
-        ],
-        geometry=[geom(d) for d in data["level2s"]],
-        crs="EPSG:4326",
-    )
-    return BoundarySet(
-        None, districts=districts, province=province, source=src, schema="dvhcvn-json"
-    )
 
 
 # ---------------------------------------------------------------- any GDAL file
@@ -188,7 +119,14 @@ def _dvhcvn_json(data: dict, src: str) -> BoundarySet:
 def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     suffix = path.suffix.lower()
     if suffix == ".kmz":
-        return f"/vsizip/{path}", []
+        try:
+            with zipfile.ZipFile(path) as zf:
+                kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+        except zipfile.BadZipFile:
+            raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
+        if not kmls:
+            raise InputError(f"{path}: the KMZ holds no .kml file")
+        return f"/vsizip/{path}/{kmls[0]}", []
     if suffix != ".zip":
         return str(path), []
     try:
@@ -230,13 +168,22 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
     try:
         layers = pyogrio.list_layers(gdal_path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
+        if "not recognized as being in a supported file format" in str(exc):
+            raise InputError(
+                f"{src}: not a GIS file GDAL recognises; expected GeoJSON, GeoPackage, "
+                "Shapefile (.shp or zipped), or KML/KMZ commune boundaries"
+            ) from None
         raise InputError(f"{src}: GDAL cannot read this file ({_short(exc)})") from None
+    names = [str(n) for n, _ in layers]
+    if layer is not None and layer not in names:
+        listing = ", ".join(f"{n} ({g})" for n, g in layers)
+        raise InputError(f"{src}: no layer {layer!r}; layers are {listing}")
     if layer is None and len(layers) > 1:
-        polygon_layers = [str(n) for n, g in layers if g is None or "Polygon" in str(g)]
+        polygon_layers = [str(n) for n, g in layers if "Polygon" in str(g)]
         if len(polygon_layers) != 1:
             listing = ", ".join(f"{n} ({g})" for n, g in layers)
             raise InputError(
-                f"{src}: holds {len(layers)} layers ({listing}); name one with --layer"
+                f"{src}: holds {len(layers)} layers ({listing}); name one with --boundaries-layer"
             )
         layer = polygon_layers[0]
         problems.append(
@@ -253,6 +200,14 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
         raise InputError(f"{src}: GDAL cannot read layer {layer or 0!r} ({_short(exc)})") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
         raise InputError(f"{src}: has no geometry; expected commune polygons")
+    if len(gdf) == 0:
+        raise InputError(f"{src}: holds no features; expected commune polygons")
+    types = set(gdf.geom_type.dropna())
+    if types and not any("Polygon" in t or t == "GeometryCollection" for t in types):
+        raise InputError(
+            f"{src}: holds {', '.join(sorted(types))} geometries, not polygons; expected "
+            "commune boundaries (village points belong in the register, as lon/lat columns)"
+        )
     gdf, crs_problems = _to_wgs84(gdf, src)
     return gdf, problems + crs_problems
 
@@ -276,7 +231,7 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[P
         )
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        if not (-180 <= minx <= maxx <= 180 and -180 <= miny <= maxy <= 180):
             raise InputError(
                 f"{src}: no coordinate system (.prj) and {_VN2000_HINT} "
                 f"(found x {minx:.0f}…{maxx:.0f}, y {miny:.0f}…{maxy:.0f})"
@@ -290,7 +245,14 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[P
                 kind="crs_assumed",
             )
         )
-    elif not gdf.crs.equals("EPSG:4326"):
+    elif gdf.crs.is_geographic and len(gdf):
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -180 <= miny <= maxy <= 180):
+            raise InputError(
+                f"{src}: states {gdf.crs.name} (degrees) but {_VN2000_HINT} "
+                f"(found x {minx:.0f}…{maxx:.0f}, y {miny:.0f}…{maxy:.0f})"
+            )
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         name = gdf.crs.name
         try:
             gdf = gdf.to_crs("EPSG:4326")

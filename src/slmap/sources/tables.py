@@ -3,27 +3,39 @@
 The readers find the header row (title rows above it are skipped and
 reported), map headers to canonical names through :mod:`slmap.schema`, and
 return the cells as text with their spreadsheet row numbers. Parsing and
-checking values is :mod:`slmap.validate`'s job.
+checking values is :mod:`slmap.validate`'s job. Encodings are sniffed by
+:mod:`slmap.sources.encodings`.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from slmap.errors import InputError, Problem
-from slmap.names import nfc
+from slmap.names import fold, nfc
+from slmap.progress import progress_steps
 from slmap.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
+from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
+from slmap.sources.excel import read_excel_cells
 
-__all__ = ["TableRead", "read_register", "read_statistics", "read_table"]
+__all__ = ["OVERFLOW", "TableRead", "read_register", "read_statistics", "read_table"]
 
 _HEADER_SCAN_ROWS = 20
 _EXCEL = (".xlsx", ".xlsm", ".xls")
+_GIS = (".json", ".geojson", ".gpkg", ".shp", ".kml", ".kmz", ".zip", ".dbf", ".shx")
+_DELIMITERS = (",", ";", "\t", "|")
+_TOTAL_WORDS = {"tongcong", "tong", "total", "cong", "tongso", "grandtotal"}
+_TOTAL_HINT = re.compile(r"^\W*(?:t[oôổ]|c[oộ]|gr)", re.IGNORECASE)
+_NUMBERING = re.compile(r"\(?\d{1,2}\)?")
+#: Column holding the cells a CSV row has beyond its header (checked by validate).
+OVERFLOW = "__overflow__"
 
 
 @dataclass
@@ -53,77 +65,66 @@ class TableRead:
     encoding: str | None = None
 
 
-def _sniff_encoding(raw: bytes, declared: str | None, src: str) -> str:
-    if declared:
-        try:
-            codecs.lookup(declared)
-        except LookupError:
-            raise InputError(
-                f"{src}: unknown encoding {declared!r} (try utf-8, cp1258, utf-16)"
-            ) from None
-        return declared
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{src}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "declare the encoding with --encoding (cp1258 is common for Vietnamese Windows files, "
-            "utf-16 for Excel 'Unicode text')"
-        ) from None
-    return "utf-8"
+def _split_rows(text: str, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _read_csv_cells(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
-    src = str(path)
-    raw = path.read_bytes()
-    enc = _sniff_encoding(raw, encoding, src)
-    try:
-        text = raw.decode(enc)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{src}: cannot be decoded as {enc} (offset {exc.start})") from None
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise InputError(f"{src}: the file is empty; expected a header row and village rows")
+def _choose_delimiter(text: str, columns: tuple[Column, ...]) -> str:
+    """The delimiter under which the most canonical headers are recognised."""
     sample = "\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    best, best_score = ",", (-1, 0)
+    for delim in _DELIMITERS:
+        try:
+            rows = _split_rows(sample, delim)
+        except csv.Error:
+            continue
+        cells = _frame(rows)
+        score = max(
+            (len({canonical_header(v, columns) for v in r} - {None}) for r in cells.to_numpy()),
+            default=0,
+        )
+        key = (score, max((len(r) for r in rows), default=0))
+        if key > best_score:
+            best, best_score = delim, key
+    return best
+
+
+def _frame(rows: list[list[str]]) -> pd.DataFrame:
     width = max((len(r) for r in rows), default=0)
-    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="object")
-    return cells, enc
+    return pd.DataFrame(
+        [r if len(r) == width else r + [""] * (width - len(r)) for r in rows], dtype="object"
+    )
 
 
-def _read_excel_cells(path: Path, sheet: str | None) -> pd.DataFrame:
-    src = str(path)
+def _read_csv_cells(
+    raw: bytes, encoding: str | None, src: str, columns: tuple[Column, ...]
+) -> tuple[pd.DataFrame, str, list[Problem]]:
+    text, enc, problems = decode_text(raw, encoding, src)
+    if not text.strip():
+        raise InputError(f"{src}: the file is empty; expected a header row and data rows")
+    delimiter = _choose_delimiter(text, columns)
     try:
-        book = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
-    except Exception as exc:  # openpyxl/xlrd raise many kinds
-        raise InputError(f"{src}: cannot read this Excel file ({str(exc)[:150]})") from None
-    if not book:
-        raise InputError(f"{src}: the workbook has no sheet")
-    if sheet is None:
-        name = next(iter(book))
-    elif sheet in book:
-        name = sheet
-    else:
-        raise InputError(f"{src}: no sheet {sheet!r}; sheets are {', '.join(map(str, book))}")
-    cells = book[name]
-    return cells.map(_excel_text) if len(cells) else cells
+        rows = _split_rows(text, delimiter)
+    except csv.Error as exc:
+        raise InputError(f"{src}: not a readable CSV file ({exc})") from None
+    return _frame(rows), enc, problems
 
 
-def _excel_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _normalise(cells: pd.DataFrame) -> pd.DataFrame:
+    """NFC and collapsed whitespace in every cell, computed once per distinct value."""
+    out = {}
+    for col in cells.columns:
+        values = cells[col].fillna("").astype(str)
+        uniques = pd.unique(values)
+        mapping = {u: nfc(u) for u in uniques if not (u.isascii() and u == " ".join(u.split()))}
+        out[col] = values.map(lambda v, m=mapping: m.get(v, v)) if mapping else values
+    return pd.DataFrame(out, index=cells.index)
+
+
+def _file_kind(path: Path, raw_head: bytes) -> str:
+    if path.suffix.lower() in _EXCEL or raw_head.startswith(b"PK\x03\x04"):
+        return "excel"
+    return "csv"
 
 
 def read_table(
@@ -145,7 +146,7 @@ def read_table(
     encoding : str, optional
         Encoding of a CSV file; default: BOM, else UTF-8 (strict).
     sheet : str, optional
-        Excel sheet; default the first.
+        Excel sheet; default the first one with a header row.
     what : str
         What the table is, for messages.
 
@@ -157,20 +158,61 @@ def read_table(
     """
     path = Path(path)
     src = str(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{src}: file not found (expected a {what}, CSV or Excel)")
+    if path.is_dir():
+        raise InputError(f"{src}: is a folder; expected a {what} file (CSV or Excel)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{src}: cannot be read ({exc.strerror})") from None
+    if path.suffix.lower() in _GIS or raw[:16].lstrip().startswith((b"<?xml", b"SQLite format")):
+        raise InputError(
+            f"{src}: is a GIS or JSON file, not a {what}; a {what} is a CSV or Excel table "
+            "(boundary files go with --boundaries)"
+        )
     problems: list[Problem] = []
-    if path.suffix.lower() in _EXCEL:
-        cells, enc = _read_excel_cells(path, sheet), None
-    else:
-        cells, enc = _read_csv_cells(path, encoding)
-    cells = cells.fillna("").astype(str).map(nfc)
+    with progress_steps(3, f"reading {path.name}") as step:
+        if _file_kind(path, raw[:8]) == "excel":
+            if path.suffix.lower() not in _EXCEL:
+                problems.append(
+                    Problem(src, "is an Excel workbook; read it as one", severity="warning")
+                )
+            cells, found = read_excel_cells(
+                path, sheet, lambda frame: _find_header(frame, columns)[0] is not None
+            )
+            enc = None
+        else:
+            cells, enc, found = _read_csv_cells(raw, encoding, src, columns)
+        problems += found
+        step()
+        cells = _normalise(cells)
+        step()
+        if enc is None and looks_like_tcvn3(" ".join(pd.unique(cells.to_numpy().ravel()))):
+            raise InputError(f"{src}: {TCVN3_MESSAGE}")
+        table = _shape(cells, columns, src, what, problems, overflow=enc is not None)
+        step()
+    table.encoding = enc
+    return table
+
+
+def _shape(
+    cells: pd.DataFrame,
+    columns: tuple[Column, ...],
+    src: str,
+    what: str,
+    problems: list[Problem],
+    *,
+    overflow: bool,
+) -> TableRead:
     header_at, recognised = _find_header(cells, columns)
     if header_at is None:
         expected = ", ".join(c.name for c in columns if c.required)
+        first = [v for v in cells.iloc[0] if v][:6] if len(cells) else []
         raise InputError(
-            f"{src}: found no header row in the first {_HEADER_SCAN_ROWS} rows; expected "
-            f"columns such as {expected} (or their Vietnamese names)"
+            f"{src}: found no header row in the first {_HEADER_SCAN_ROWS} rows (first row: "
+            f"{', '.join(map(repr, first)) or 'blank'}); expected columns such as {expected} "
+            "(or their Vietnamese names, e.g. 'Tên bản', 'Số hộ', 'Sóng')"
         )
     if header_at > 0:
         problems.append(
@@ -182,16 +224,18 @@ def read_table(
             )
         )
     header = [h.strip() for h in cells.iloc[header_at]]
+    width = max((i + 1 for i, h in enumerate(header) if h), default=0)
     headers: dict[str, str] = {}
     names: list[str] = []
     errors: list[Problem] = []
-    for i, h in enumerate(header):
+    for i, h in enumerate(header[:width]):
         canon = recognised[i]
         if canon is not None and canon in headers:
             errors.append(
                 Problem(
                     src,
-                    f"duplicate column: {h!r} and {headers[canon]!r} both mean {canon}",
+                    f"duplicate column: {h!r} and {headers[canon]!r} both mean {canon}; "
+                    "keep one of them",
                     row=header_at + 1,
                     column=h,
                     kind="duplicate_header",
@@ -203,25 +247,87 @@ def read_table(
             names.append(canon)
         else:
             names.append(h if h and h not in names else f"{h or 'column'}_{i + 1}")
-    missing = [c for c in columns if c.required and c.name not in headers]
-    for c in missing:
-        errors.append(
-            Problem(
-                src,
-                f"missing required column {c.name} ({c.meaning}); accepted headers: "
-                f"{', '.join((c.name, *c.aliases[:4]))}",
-                row=header_at + 1,
-                kind="missing_column",
+    for c in columns:
+        if c.required and c.name not in headers:
+            errors.append(
+                Problem(
+                    src,
+                    f"missing required column {c.name} ({c.meaning}); accepted headers: "
+                    f"{', '.join((c.name, *c.aliases[:4]))}",
+                    row=header_at + 1,
+                    kind="missing_column",
+                )
             )
-        )
     if errors:
         raise InputError(f"{src}: the header of the {what} is not usable", errors)
-    body = cells.iloc[header_at + 1 :].copy()
+    body = cells.iloc[header_at + 1 :, :width].copy()
     body.columns = names
-    body.insert(0, "row", range(header_at + 2, header_at + 2 + len(body)))
-    blank = body.drop(columns="row").apply(lambda s: s.str.strip() == "").all(axis=1)
-    body = body[~blank].reset_index(drop=True)
-    return TableRead(body, src, headers, problems, enc)
+    body.insert(0, "row", np.arange(header_at + 2, header_at + 2 + len(body)))
+    extra = cells.iloc[header_at + 1 :, width:]
+    has_extra = (extra != "").any(axis=1).to_numpy() if extra.shape[1] else None
+    if has_extra is not None and has_extra.any():
+        joined = extra.apply(lambda r: " | ".join(v for v in r if v), axis=1)
+        if overflow:
+            body[OVERFLOW] = joined.to_numpy()
+        else:
+            problems.append(
+                Problem(
+                    src,
+                    f"ignored {int(has_extra.sum())} row(s) of cells right of the last "
+                    f"header (first on row {int(body['row'].to_numpy()[has_extra][0])})",
+                    severity="warning",
+                    kind="unheaded_cells",
+                )
+            )
+    data = body.drop(columns=["row", OVERFLOW], errors="ignore")
+    blank = (data == "").all(axis=1).to_numpy().copy()
+    if OVERFLOW in body:
+        blank = blank & (body[OVERFLOW].to_numpy() == "")
+    body = body[~blank]
+    body = _drop_report_rows(body, src, problems)
+    if body.empty:
+        raise InputError(f"{src}: the {what} has a header (row {header_at + 1}) but no data rows")
+    return TableRead(body.reset_index(drop=True), src, headers, problems)
+
+
+def _drop_report_rows(body: pd.DataFrame, src: str, problems: list[Problem]) -> pd.DataFrame:
+    """Drop a column-numbering row under the header and total rows, as reports have."""
+    data_cols = [c for c in body.columns if c not in ("row", OVERFLOW)]
+    if len(body):
+        first = [v for v in body[data_cols].iloc[0] if v]
+        digits = [int(v.strip("()")) for v in first if _NUMBERING.fullmatch(v)]
+        if len(first) >= 3 and len(digits) == len(first) and digits == sorted(set(digits)):
+            problems.append(
+                Problem(
+                    src,
+                    "skipped the column-numbering row under the header",
+                    row=int(body["row"].iloc[0]),
+                    severity="warning",
+                    kind="title_rows",
+                )
+            )
+            body = body.iloc[1:]
+    # A total row has a total word in its first cells and no village id of its own.
+    if "village_id" in body:
+        ids = body["village_id"]
+        cand = ((ids == "") | ids.str.contains(_TOTAL_HINT, regex=True)).to_numpy()
+    else:
+        cand = np.ones(len(body), dtype=bool)
+    total = np.zeros(len(body), dtype=bool)
+    if cand.any():
+        lead = body[data_cols[:3]][cand].map(lambda v: fold(v, keep_prefix=True) if v else "")
+        total[cand] = lead.isin(_TOTAL_WORDS).any(axis=1).to_numpy()
+    for r in body["row"].to_numpy()[total]:
+        problems.append(
+            Problem(
+                src,
+                "skipped a total row (Tổng cộng); totals are computed by slmap",
+                row=int(r),
+                severity="warning",
+                kind="total_row",
+            )
+        )
+    return body[~total]
 
 
 def _find_header(cells: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[int | None, list]:

@@ -1,0 +1,69 @@
+"""A 100,000-row register loads in reasonable time, with progress on a terminal."""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import slmap.synthetic as synthetic
+from slmap import registry
+from slmap.sources import read_register
+from slmap.validate import check_register
+
+from ._build import counts, csv_text, register, run, squares
+
+ROWS = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    frame = synthetic.generate_register("14", villages=ROWS)
+    path = tmp_path_factory.mktemp("big") / "villages_100k.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_read_and_check_100k_rows(big_register: Path) -> None:
+    start = time.perf_counter()
+    table = read_register(big_register)
+    typed, problems = check_register(table.frame, table.headers, table.source)
+    elapsed = time.perf_counter() - start
+    assert len(typed) == ROWS
+    assert not [p for p in problems if p.severity == "error"]
+    assert elapsed < 15, f"reading and checking {ROWS} rows took {elapsed:.1f} s"
+
+
+def test_validate_100k_rows_cli(big_register: Path, tmp_path: Path) -> None:
+    codes = tuple(registry.communes("2025", "14")["commune_code"])
+    boundaries = tmp_path / "all_communes.geojson"
+    squares(codes, half=0.05).to_file(boundaries, driver="GeoJSON")
+    start = time.perf_counter()
+    out = run(["--register", str(big_register), "--boundaries", str(boundaries)])
+    elapsed = time.perf_counter() - start
+    assert out.exit_code == 0, out.stderr
+    assert counts(out.stdout) == (ROWS, ROWS, 0)
+    assert elapsed < 60, f"slmap validate on {ROWS} rows took {elapsed:.1f} s"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text(csv_text(register(60)), encoding="utf-8")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    table = read_register(path)
+    check_register(table.frame, table.headers, table.source)
+    assert "checking 60 rows" in terminal.getvalue() or "reading v.csv" in terminal.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    table = read_register(path)
+    check_register(table.frame, table.headers, table.source)
+    assert piped.getvalue() == ""
