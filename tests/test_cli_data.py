@@ -77,3 +77,16 @@ def test_missing_boundaries_is_one_line(tmp_path, monkeypatch):
     assert result.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'nope.gpkg'}: file not found (expected a boundary file)"
     ]
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch, upstream_env):
+    import slmap.cli.data as data
+
+    def boom(**kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(data, "load_from_options", boom)
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("internal error: RuntimeError: unexpected")
+    assert "Traceback" not in result.stderr

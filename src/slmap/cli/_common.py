@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,7 +59,8 @@ class SlmapGroup(click.Group):
     """Click group that turns slmap errors into one line per problem.
 
     Exit codes: 0 success, 1 bad input or failed output (SlmapError),
-    2 usage error (click), 130 interrupted. Never a traceback for bad input.
+    2 usage error (click), 3 internal error (a bug; SLMAP_DEBUG=1 shows the
+    traceback), 130 interrupted. Never a traceback for bad input.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -75,6 +77,17 @@ class SlmapGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug, not bad input: still one line, no traceback
+            if os.environ.get("SLMAP_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} — this is a bug in slmap; "
+                "run again with SLMAP_DEBUG=1 for the traceback and report it",
+                err=True,
+            )
+            ctx.exit(3)
 
 
 def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
