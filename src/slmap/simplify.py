@@ -29,9 +29,9 @@ from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "DEFAULT_GAP_WIDTH",
-    "clean_coverage",
     "DEFAULT_TOLERANCE",
     "PRECISION",
+    "clean_coverage",
     "round_coords",
     "simplify_coverage",
 ]
