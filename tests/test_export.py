@@ -286,3 +286,9 @@ def test_sample_all_gpkg(sample_model, tmp_path):
     assert pyogrio.read_info(tmp_path / "all.gpkg", layer="villages")["features"] == len(
         sample_model.villages
     )
+
+
+def test_every_exported_column_has_a_meaning(sample_model):
+    for name, frame in export.model_layers(sample_model, "all").items():
+        missing = [c for c in frame.columns if c != "geometry" and not export._meaning(c)]
+        assert not missing, f"{name}: no dictionary entry for {missing}"

@@ -78,6 +78,12 @@ SHP_FIELDS: dict[str, str] = {
 
 #: What each exported column means (data dictionary, Excel "about" sheet).
 FIELD_MEANINGS: dict[str, str] = {
+    "row": "row of the village in the register file (header = row 1)",
+    "feature": "feature number in the boundary file read",
+    "province_code": "GSO province code",
+    "province_name": "province name",
+    "stated_area_km2": "area stated by the boundary source, km² (not measured)",
+    "stated_population": "population stated by the boundary source",
     "commune_type": "Xã, Phường or Thị trấn",
     "district_code": "GSO code of the former district (2019-2025 layout)",
     "district_name": "former district (2019-2025 layout)",
