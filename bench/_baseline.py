@@ -45,9 +45,12 @@ _REF = re.compile(
 def build(model, path: Path) -> None:
     """Write the explore() map of ``model`` to ``path`` (the baseline's map building)."""
     # no basemap: slmap's map has none either (and there is no network to fetch tiles)
+    # the same content as slmap's map: communes coloured by the metric, every village
+    # (covered ones quieter, grey; the ones without mobile broadband in red on top)
     fmap = model.communes.explore(column="villages_no_mbb", legend=True, tiles=None)
-    villages = model.villages[~model.villages["mobile_broadband"].astype(bool)]
-    villages.explore(m=fmap, color="red")
+    lacking = ~model.villages["mobile_broadband"].astype(bool)
+    model.villages[~lacking].explore(m=fmap, color="grey")
+    model.villages[lacking].explore(m=fmap, color="red")
     fmap.save(str(path))
 
 

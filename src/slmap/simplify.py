@@ -137,7 +137,9 @@ def simplify_coverage(
     original = np.array([_polygonal(g) for g in geoms], dtype=object)
     if not len(original):
         return original
-    work = clean_coverage(original, gap_width)
+    # Layers from the model are already clean (it closes slivers when loading):
+    # clean here only what still overlaps.
+    work = original if shapely.coverage_is_valid(original) else clean_coverage(original, gap_width)
     if tolerance > 0:
         work = shapely.coverage_simplify(work, tolerance)
     work = round_coords(work, decimals)
