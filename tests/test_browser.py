@@ -66,6 +66,7 @@ def _counts(page) -> dict[str, int]:
             layers: document.querySelectorAll('.leaflet-control-layers-overlays label').length,
             scale: document.querySelectorAll('.leaflet-control-scale').length,
             title: (document.querySelector('.slmap-title') || {}).innerText || '',
+            animating: document.querySelectorAll('.leaflet-zoom-anim').length,
         })"""
     )
 
@@ -125,6 +126,7 @@ def test_sample_map_in_browser(browser_ready, sample_model, tmp_path: Path) -> N
     seen, report = open_map(path, action, screenshot=shot)
     _assert_clean(report)
     counts = seen["counts"]
+    assert counts["animating"] == 0  # the first view is final when the page says ready
     assert counts["communes"] == len(sample_model.communes) == 75
     assert counts["uncovered"] == n_uncovered == 123
     assert counts["covered"] == len(sample_model.villages) - 123

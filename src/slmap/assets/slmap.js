@@ -345,9 +345,11 @@
     if (bounds.isValid()) {
       var size = map.getSize();
       var wide = size.x > 900;
+      // no animation: the first view is final as soon as the page says it is ready
       map.fitBounds(bounds, {
         paddingTopLeft: [wide ? 60 : 10, wide ? 130 : 10],
-        paddingBottomRight: [wide ? 330 : 10, 10]
+        paddingBottomRight: [wide ? 330 : 10, 10],
+        animate: false
       });
     }
     window.slmapMap = map;
