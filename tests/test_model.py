@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from slmap.errors import ValidationError
+from slmap.errors import InputError, ValidationError
 from slmap.model import load_coverage
 from slmap.sources import read_boundaries
 from slmap.synthetic import SON_LA_2023, generate_register
@@ -125,3 +125,23 @@ def test_missing_data_stays_nan(tmp_path, upstream_env):
     assert pd.isna(c.loc["04240", "share_4g"]) and pd.isna(c.loc["04240", "villages_no_mbb"])
     assert pd.isna(c.loc["03646", "fibre_hh_share"])  # no fibre_households column
     assert c.loc["03646", "share_4g"] == 100.0
+
+
+def test_commune_statistics_replace_village_sums(tmp_path, upstream_env):
+    stats = _write(
+        tmp_path,
+        "Mã xã,Số hộ,Số hộ cáp quang,trục cáp quang\n03646,1000,250,có\n04240,200,,không\n",
+        "stats.csv",
+    )
+    model = load_coverage(statistics=stats)
+    c = model.communes
+    assert c.loc["03646", "households"] == 1000 and c.loc["03646", "fibre_households"] == 250
+    assert c.loc["03646", "fibre_hh_share"] == 25.0
+    assert not c.loc["04240", "fibre_backbone"]
+    assert model.provenance.statistics == str(stats)
+    bad = _write(tmp_path, "commune_code,households\n99999,5\n03646,many\n", "bad_stats.csv")
+    with pytest.raises(InputError) as info:
+        load_coverage(statistics=bad)
+    lines = info.value.lines()
+    assert any("row 2" in line and "99999" in line for line in lines)
+    assert any("row 3" in line and "'households'" in line and "many" in line for line in lines)
