@@ -243,17 +243,27 @@ def generate_register(
         short -= add
     grid = ~(rng.random(n) < np.where(uncovered, 0.35, 0.03))
 
-    # Surveyed coordinates near the official centre of the pre-2025 commune.
+    # Surveyed coordinates near the official centre of the pre-2025 commune, or of
+    # the 2025 commune when the old centre lies far from it (registry centres of
+    # some old communes are rough): farther than 0.6 of the new commune's
+    # equivalent radius.
     surveyed = rng.random(n) < surveyed_share
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
+    new_lon, new_lat = new["lon"].to_numpy(), new["lat"].to_numpy()
     for i in np.flatnonzero(surveyed):
-        oc = code_old[i]
-        if oc is None or oc not in old.index or pd.isna(old.at[oc, "lon"]):
+        oc, k = code_old[i], commune_idx[i]
+        if pd.isna(new_lon[k]):
             continue
-        radius = np.sqrt(max(area[commune_idx[i]], 1) / np.pi) / 111.0 * 0.15
-        lon[i] = round(old.at[oc, "lon"] + rng.uniform(-radius, radius), 5)
-        lat[i] = round(old.at[oc, "lat"] + rng.uniform(-radius, radius), 5)
+        reach = np.sqrt(max(area[k], 1) / np.pi) / 111.0
+        x, y = new_lon[k], new_lat[k]
+        if oc is not None and oc in old.index and not pd.isna(old.at[oc, "lon"]):
+            ox, oy = old.at[oc, "lon"], old.at[oc, "lat"]
+            if np.hypot((ox - x) * 0.93, oy - y) <= 0.6 * reach:
+                x, y = ox, oy
+        radius = reach * 0.15
+        lon[i] = round(x + rng.uniform(-radius, radius), 5)
+        lat[i] = round(y + rng.uniform(-radius, radius), 5)
 
     names = _village_names(rng, n)
     counter = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
