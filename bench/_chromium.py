@@ -10,21 +10,15 @@ navigation start, i.e. parsing, script and drawing time all included).
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
+import sys
 from pathlib import Path
 
-CHROMIUM = os.environ.get("SLMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# One definition of the browser and its flags, shared with the test suite.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _browser import CHROMIUM
+from _browser import CHROMIUM_ARGS as ARGS
 
 _READY = """() => {
   if (document.readyState !== "complete" || typeof L === "undefined") return false;
