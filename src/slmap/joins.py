@@ -16,6 +16,7 @@ import pandas as pd
 from slmap import registry
 from slmap.errors import Problem
 from slmap.names import MatchResult, fold, match_names, nfc
+from slmap.validate import row_problems
 
 __all__ = ["join_communes_to_registry", "resolve_village_communes"]
 
@@ -267,16 +268,14 @@ def resolve_village_communes(
         & ~by_name
         & typed.get("commune_name", pd.Series(pd.NA, index=typed.index)).isna()
     )
-    for i in np.flatnonzero(missing.to_numpy()):
-        problems.append(
-            Problem(
-                src,
-                "no commune code or name; expected one to place the village",
-                row=int(typed["row"].iloc[i]),
-                column=headers.get("commune_code", "commune_code"),
-                kind="missing_value",
-            )
-        )
+    problems += row_problems(
+        missing,
+        typed["row"],
+        src,
+        headers.get("commune_code", "commune_code"),
+        "missing_value",
+        lambda i: "no commune code or name; expected one to place the village",
+    )
     unknown = code.notna() & ~code.isin(loaded)
     for i in np.flatnonzero(unknown.to_numpy()):
         found = code.iloc[i]

@@ -59,6 +59,33 @@ def _parse_column(
     return out, problems
 
 
+def row_problems(
+    mask: pd.Series | np.ndarray,
+    rows: pd.Series | np.ndarray,
+    src: str,
+    column: str | None,
+    kind: str,
+    message: Callable[[int], str],
+    severity: str = "error",
+) -> list[Problem]:
+    """One :class:`Problem` per row where ``mask`` holds; ``message(i)`` says what was found.
+
+    ``i`` is the position of the row; ``rows`` holds the spreadsheet row numbers.
+
+    Examples
+    --------
+    >>> [str(p) for p in row_problems([False, True], [2, 3], "v.csv", "Số hộ", "bad",
+    ...                               lambda i: "expected a number")]
+    ["v.csv: row 3, column 'Số hộ': expected a number"]
+    """
+    flags = np.asarray(mask, dtype=bool)
+    numbers = np.asarray(rows)
+    return [
+        Problem(src, message(i), row=int(numbers[i]), column=column, kind=kind, severity=severity)
+        for i in np.flatnonzero(flags)
+    ]
+
+
 def _code_column(
     values: pd.Series, rows: np.ndarray, header: str, src: str
 ) -> tuple[pd.Series, list[Problem]]:
@@ -67,16 +94,14 @@ def _code_column(
     text = values.astype("string").str.strip().replace("", pd.NA)
     text = text.str.replace(r"\.0$", "", regex=True)
     ok = (text.isna() | text.str.fullmatch(r"\d{1,5}")).fillna(False).astype(bool)
-    for i in np.flatnonzero(~ok.to_numpy()):
-        problems.append(
-            Problem(
-                src,
-                f"expected a GSO code of up to 5 digits, found {text.iloc[i]!r}",
-                row=int(rows[i]),
-                column=header,
-                kind="bad_code",
-            )
-        )
+    problems += row_problems(
+        ~ok,
+        rows,
+        src,
+        header,
+        "bad_code",
+        lambda i: f"expected a GSO code of up to 5 digits, found {text.iloc[i]!r}",
+    )
     text = text.where(ok)
     short = (text.str.len() < 5).fillna(False).to_numpy()
     if short.any():
@@ -173,43 +198,39 @@ def check_register(
         advance()
     for name in ("households", "population", "fibre_households"):
         if name in typed:
-            neg = (typed[name] < 0).fillna(False)
-            for i in np.flatnonzero(neg.to_numpy()):
-                problems.append(
-                    Problem(
-                        src,
-                        f"expected a number >= 0, found {typed[name].iloc[i]}",
-                        row=int(typed["row"].iloc[i]),
-                        column=headers.get(name, name),
-                        kind="out_of_range",
-                    )
-                )
+            values = typed[name]
+            problems += row_problems(
+                (values < 0).fillna(False),
+                typed["row"],
+                src,
+                headers.get(name, name),
+                "out_of_range",
+                lambda i, v=values: f"expected a number >= 0, found {v.iloc[i]}",
+            )
     for name in _REQUIRED_VALUES:
         if name in typed:
             blank = typed[name].isna() & frame[name].astype(str).str.strip().eq("")
-            for i in np.flatnonzero(blank.to_numpy()):
-                problems.append(
-                    Problem(
-                        src,
-                        "value missing; expected one for every village",
-                        row=int(typed["row"].iloc[i]),
-                        column=headers.get(name, name),
-                        kind="missing_value",
-                    )
-                )
+            problems += row_problems(
+                blank,
+                typed["row"],
+                src,
+                headers.get(name, name),
+                "missing_value",
+                lambda i: "value missing; expected one for every village",
+            )
     if {"fibre_households", "households"} <= set(typed):
         over = (typed["fibre_households"] > typed["households"]).fillna(False)
-        for i in np.flatnonzero(over.to_numpy()):
-            problems.append(
-                Problem(
-                    src,
-                    f"fibre households ({typed['fibre_households'].iloc[i]}) exceed households "
-                    f"({typed['households'].iloc[i]})",
-                    row=int(typed["row"].iloc[i]),
-                    column=headers.get("fibre_households"),
-                    kind="out_of_range",
-                )
-            )
+        problems += row_problems(
+            over,
+            typed["row"],
+            src,
+            headers.get("fibre_households"),
+            "out_of_range",
+            lambda i: (
+                f"fibre households ({typed['fibre_households'].iloc[i]}) exceed "
+                f"households ({typed['households'].iloc[i]})"
+            ),
+        )
     problems += _check_ids(typed, headers, src)
     problems += _check_coordinates(typed, headers, src)
     if "commune_code" not in typed and "commune_name" not in typed:
@@ -275,38 +296,38 @@ def _check_coordinates(typed: pd.DataFrame, headers: dict[str, str], src: str) -
     (x0, x1), (y0, y1) = VIETNAM_BOUNDS
     swapped = (lon.between(y0, y1) & lat.between(x0, x1)).fillna(False)
     outside = (~lon.between(x0, x1) | ~lat.between(y0, y1)).fillna(False) & ~swapped
-    for i in np.flatnonzero(half.to_numpy()):
-        problems.append(
-            Problem(
-                src,
-                "only one of lon/lat given; expected both or neither",
-                row=int(typed["row"].iloc[i]),
-                column=headers.get("lon", "lon"),
-                kind="bad_coordinates",
-            )
-        )
-    for i in np.flatnonzero(swapped.to_numpy()):
-        problems.append(
-            Problem(
-                src,
-                f"lon {lon.iloc[i]} / lat {lat.iloc[i]} look swapped; "
-                "Vietnam lies at lon 102–110, lat 8–24",
-                row=int(typed["row"].iloc[i]),
-                column=headers.get("lon", "lon"),
-                kind="bad_coordinates",
-            )
-        )
-    for i in np.flatnonzero(outside.to_numpy()):
-        problems.append(
-            Problem(
-                src,
-                f"lon {lon.iloc[i]} / lat {lat.iloc[i]} is outside Vietnam "
-                "(expected lon 102–110, lat 8–24, WGS84 degrees)",
-                row=int(typed["row"].iloc[i]),
-                column=headers.get("lon", "lon"),
-                kind="bad_coordinates",
-            )
-        )
+    column = headers.get("lon", "lon")
+    rows = typed["row"]
+    problems += row_problems(
+        half,
+        rows,
+        src,
+        column,
+        "bad_coordinates",
+        lambda i: "only one of lon/lat given; expected both or neither",
+    )
+    problems += row_problems(
+        swapped,
+        rows,
+        src,
+        column,
+        "bad_coordinates",
+        lambda i: (
+            f"lon {lon.iloc[i]} / lat {lat.iloc[i]} look swapped; "
+            "Vietnam lies at lon 102–110, lat 8–24"
+        ),
+    )
+    problems += row_problems(
+        outside,
+        rows,
+        src,
+        column,
+        "bad_coordinates",
+        lambda i: (
+            f"lon {lon.iloc[i]} / lat {lat.iloc[i]} is outside Vietnam "
+            "(expected lon 102–110, lat 8–24, WGS84 degrees)"
+        ),
+    )
     return problems
 
 
