@@ -1,8 +1,10 @@
-"""Joins to official codes: commune boundaries and village rows.
+"""Joins to official codes: commune boundaries and village rows, in any layout.
 
-Codes first; names (exact after folding, scoped to the parent unit) where
-codes are missing; never a guess between two candidates. Data keyed to the
-other layout is converted through the registry's official conversion.
+Codes first; names (exact after folding, scoped to the district where
+given) where codes are missing; never a guess between two candidates. The
+layout of each input is detected (:mod:`slmap.detect`); villages keyed to
+an older layout than the model's are moved forward through the crosswalk
+(:mod:`slmap.convert`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from slmap import registry
-from slmap.errors import Problem
-from slmap.names import MatchResult, fold, match_names, nfc
+from slmap import layouts
+from slmap.detect import (
+    DIAGNOSIS_LIMIT,
+    Detection,
+    detect_layout,
+    diagnosis,
+    district_field_problem,
+)
+from slmap.errors import InputError, Problem
+from slmap.names import MatchResult, fold, nfc
 from slmap.validate import row_problems
 
-__all__ = ["join_communes_to_registry", "resolve_village_communes"]
+__all__ = ["join_communes_to_registry", "match_problems", "resolve_village_communes"]
 
 
 def match_problems(
@@ -66,91 +75,125 @@ def match_problems(
     return problems
 
 
-def _former_district_2025(province: str) -> pd.DataFrame:
-    """Former district of each 2025 commune: where most of its old communes were."""
-    table = registry.conversion_table(province)
-    counts = (
-        table.groupby(["new_code", "district_code", "district_name"]).size().reset_index(name="n")
+def _detect(
+    frame: pd.DataFrame,
+    src: str,
+    province: str,
+    input_layout: str | None,
+    name_column: str,
+    parent_column: str,
+    what: str = "units",
+    prefer: str | None = None,
+) -> Detection:
+    codes = frame.get("commune_code")
+    names = frame.get(name_column)
+    parents = frame.get(parent_column)
+    if names is not None and (codes is None or codes.isna().all()):
+        message = district_field_problem(names, name_column, province, src)
+        if message:
+            raise InputError(message)
+    if parents is not None and parents.isna().all():
+        parents = None
+    return detect_layout(
+        codes=codes if codes is not None and codes.notna().any() else None,
+        names=names,
+        parents=parents,
+        province=province,
+        forced=input_layout,
+        what=what,
+        prefer=prefer,
     )
-    counts = counts.sort_values(["new_code", "n", "district_code"], ascending=[True, False, True])
-    return counts.drop_duplicates("new_code").set_index("new_code")[
-        ["district_code", "district_name"]
-    ]
+
+
+def _too_many(
+    detection: Detection, src: str, labels: Callable[[object], str], province, verbose: bool
+) -> None:
+    fit = detection.fit
+    bad = list(fit.unmatched) + list(fit.ambiguous)
+    if len(bad) > DIAGNOSIS_LIMIT and not verbose:
+        raise InputError(diagnosis(detection, src, [labels(k) for k in bad], province))
 
 
 def join_communes_to_registry(
-    communes: gpd.GeoDataFrame, src: str, schema: str, province: str
-) -> tuple[gpd.GeoDataFrame, list[Problem], str]:
-    """Give every commune its official code, name, type and former district.
+    communes: gpd.GeoDataFrame,
+    src: str,
+    schema: str,
+    province: str,
+    *,
+    input_layout: str | None = None,
+    verbose: bool = False,
+    reported: set | None = None,
+) -> tuple[gpd.GeoDataFrame, list[Problem], Detection]:
+    """Give every commune its official code, name, type and district.
+
+    ``reported`` holds the features already named by an error (e.g. by the
+    reader): a feature left without a code gets an error unless it is there.
 
     Returns
     -------
     communes : GeoDataFrame
-        With commune_code, commune_name (registry spelling), commune_type,
-        province_code, province_name, district_code, district_name,
-        approximate.
+        With commune_code, commune_name (the layout's spelling),
+        commune_type, province_code, province_name, district_code,
+        district_name, approximate. Features with no code are kept with NA
+        and an error problem each.
     problems : list of Problem
-        Unknown codes and unmatched/ambiguous names are errors; names that
-        differ from the registry's are warnings (the registry wins).
-    layout : {"2025", "legacy"}
+        Unknown codes, unmatched/ambiguous names and duplicate communes are
+        errors; names that differ from the official ones are warnings.
+    detection : Detection
+        The layout of the file and why.
+
+    Raises
+    ------
+    InputError
+        The file fits no known layout well (a short diagnosis), or its name
+        field holds district names.
     """
     problems: list[Problem] = []
     communes = communes.copy()
-    codes = communes["commune_code"] if "commune_code" in communes else pd.Series(dtype="string")
-    layout = registry.detect_layout(codes.dropna(), province) if codes.notna().any() else None
-    if layout is None:
-        layout = "legacy" if schema == "gadm" or "parent_name" in communes else "2025"
-        _codes_from_names(communes, src, layout, province, problems)
-    official = registry.communes(layout, province).set_index("commune_code")
-    unknown = communes["commune_code"].notna() & ~communes["commune_code"].isin(official.index)
-    for i in np.flatnonzero(unknown.to_numpy()):
-        other = "2025" if layout == "legacy" else "legacy"
-        hint = (
-            f"; it is a {other}-layout code, but most features use the {layout} layout"
-            if registry.commune(communes["commune_code"].iloc[i], other)
-            else ""
-        )
-        problems.append(
-            Problem(
-                src,
-                f"commune code {communes['commune_code'].iloc[i]} is not in the "
-                f"official {layout} list of province {province}{hint}",
-                feature=str(communes["feature"].iloc[i]),
-                column="commune_code",
-                kind="unknown_code",
-            )
-        )
-    communes.loc[unknown, "commune_code"] = pd.NA
-    file_names = communes.get("commune_name")
-    joined = official.reindex(communes["commune_code"].fillna("").to_numpy())
-    if file_names is not None:
-        differs = (
-            file_names.notna().to_numpy()
-            & joined["commune_name"].notna().to_numpy()
-            & (file_names.map(fold).to_numpy() != joined["commune_name"].map(fold).to_numpy())
-        )
-        for i in np.flatnonzero(differs):
-            problems.append(
-                Problem(
-                    src,
-                    f"name {nfc(file_names.iloc[i])!r} differs from the registry's "
-                    f"{joined['commune_name'].iloc[i]!r} for code "
-                    f"{communes['commune_code'].iloc[i]}; the registry's name is used",
-                    feature=str(communes["feature"].iloc[i]),
-                    column="commune_name",
-                    severity="warning",
-                    kind="name_differs",
-                )
-            )
-    for col in ("commune_name", "commune_type", "province_code", "province_name"):
-        communes[col] = joined[col].to_numpy()
-    if layout == "legacy":
-        communes["district_code"] = joined["district_code"].to_numpy()
-        communes["district_name"] = joined["district_name"].to_numpy()
+    if "commune_code" not in communes:
+        communes["commune_code"] = pd.array([pd.NA] * len(communes), dtype="string")
+    had_code = communes["commune_code"].notna()
+    detection = _detect(communes, src, province, input_layout, "commune_name", "parent_name")
+    fit, lid = detection.fit, detection.layout
+
+    def label(i: object) -> str:
+        name = communes["commune_name"].iloc[i] if "commune_name" in communes else None
+        return repr(str(name) if not pd.isna(name) else str(communes["commune_code"].iloc[i]))
+
+    _too_many(detection, src, label, province, verbose)
+    feature = communes["feature"].astype(str).to_numpy()
+    if detection.by == "code":
+        for i in fit.unmatched:
+            problems.append(_unknown_code(communes["commune_code"].iloc[i], lid, src, province, i))
+            problems[-1] = _at_feature(problems[-1], feature[i])
+        communes.loc[~communes.index.isin(fit.matched.keys()), "commune_code"] = pd.NA
     else:
-        former = _former_district_2025(province).reindex(communes["commune_code"].fillna(""))
-        communes["district_code"] = former["district_code"].to_numpy()
-        communes["district_name"] = former["district_name"].to_numpy()
+        codes = [fit.matched.get(i, pd.NA) for i in range(len(communes))]
+        communes["commune_code"] = pd.array(codes, dtype="string")
+        problems += _alias_warnings(fit.aliased, communes, src)
+        result = MatchResult(fit.matched, fit.ambiguous, fit.unmatched, fit.aliased)
+        problems += match_problems(
+            result,
+            src,
+            names=communes["commune_name"],
+            where=lambda i: {"feature": feature[i]},
+            column="commune_name",
+            what=f"an official commune of the {lid} layout",
+        )
+    problems += _unreported_losses(communes, had_code, problems, src, reported or set())
+    problems += _duplicates(communes, src)
+    official = layouts.units(lid, province).set_index("commune_code")
+    joined = official.reindex(communes["commune_code"].fillna("").to_numpy())
+    problems += _names_differ(communes, joined, src)
+    for col in (
+        "commune_name",
+        "commune_type",
+        "province_code",
+        "province_name",
+        "district_code",
+        "district_name",
+    ):
+        communes[col] = joined[col].to_numpy()
     if "approximate" not in communes:
         communes["approximate"] = False
     keep = [
@@ -165,109 +208,166 @@ def join_communes_to_registry(
         "approximate",
     ]
     extra = [c for c in communes.columns if c not in keep and c not in ("geometry", "parent_name")]
-    return communes[keep + extra + ["geometry"]], problems, layout
+    return communes[keep + extra + ["geometry"]], problems, detection
 
 
-def _codes_from_names(
-    communes: gpd.GeoDataFrame, src: str, layout: str, province: str, problems: list[Problem]
-) -> None:
-    official = registry.communes(layout, province)
-    parent_col = "district_name" if layout == "legacy" and "parent_name" in communes else None
-    if parent_col:
-        reference = official[["commune_code", "commune_name", "district_name"]].itertuples(
-            index=False
-        )
-        queries = {
-            i: (n, p)
-            for i, (n, p) in enumerate(
-                zip(communes["commune_name"], communes["parent_name"], strict=True)
+def _at_feature(problem: Problem, feature: str) -> Problem:
+    return Problem(
+        problem.source,
+        problem.message,
+        feature=feature,
+        column=problem.column,
+        kind=problem.kind,
+        severity=problem.severity,
+    )
+
+
+def _unknown_code(code: str, lid: str, src: str, province: str, i: int) -> Problem:
+    hint = ""
+    for other in (lay.id for lay in reversed(layouts.LAYOUTS)):
+        if other == lid:
+            continue
+        try:
+            found = layouts.units(other, province).set_index("commune_code")
+        except InputError:
+            continue
+        if code in found.index:
+            hint = (
+                f"; it is a {other}-layout code ({found.at[code, 'commune_name']}), but the "
+                f"file as a whole fits the {lid} layout"
             )
-        }
-    else:
-        reference = (
-            (c, n, "")
-            for c, n in zip(official["commune_code"], official["commune_name"], strict=True)
+            break
+    return Problem(
+        src,
+        f"commune code {code} is not in the official {lid} list of province {province}{hint}",
+        column="commune_code",
+        kind="unknown_code",
+    )
+
+
+def _alias_warnings(aliased: dict, communes: gpd.GeoDataFrame, src: str) -> list[Problem]:
+    return [
+        Problem(
+            src,
+            f"name {communes['commune_name'].iloc[i]!r} matched through the "
+            f"spelling alias {alias!r}",
+            feature=str(communes["feature"].iloc[i]),
+            column="commune_name",
+            severity="warning",
+            kind="name_alias",
         )
-        queries = {i: (n, "") for i, n in enumerate(communes["commune_name"])}
-    result = match_names(queries, list(reference))
-    codes = [result.matched.get(i, pd.NA) for i in range(len(communes))]
-    communes["commune_code"] = pd.array(codes, dtype="string")
-    for i, alias in result.aliased.items():
-        problems.append(
+        for i, alias in aliased.items()
+    ]
+
+
+def _unreported_losses(
+    communes: gpd.GeoDataFrame,
+    had_code: pd.Series,
+    problems: list[Problem],
+    src: str,
+    reported: set,
+) -> list[Problem]:
+    """An error for every feature left without a code that no problem names yet."""
+    named = {str(p.feature).split(" ", 1)[0] for p in problems if p.severity == "error"}
+    named |= {str(f).split(" ", 1)[0] for f in reported}
+    lost = communes["commune_code"].isna().to_numpy()
+    out = []
+    for i in np.flatnonzero(lost):
+        feature = str(communes["feature"].iloc[i])
+        if feature in named:
+            continue
+        out.append(
             Problem(
                 src,
-                f"name {communes['commune_name'].iloc[i]!r} matched through the "
-                f"spelling alias {alias!r}",
-                feature=str(communes["feature"].iloc[i]),
-                column="commune_name",
-                severity="warning",
-                kind="name_alias",
+                "no usable commune code or name; expected a 5-digit GSO code or an "
+                "official commune name",
+                feature=feature,
+                column="commune_code" if had_code.iloc[i] else "commune_name",
+                kind="missing_value",
             )
         )
-    problems += match_problems(
-        result,
-        src,
-        names=communes["commune_name"],
-        where=lambda i: {"feature": str(communes["feature"].iloc[i])},
-        column="commune_name",
-        what=f"an official commune of the {layout} layout",
+    return out
+
+
+def _duplicates(communes: gpd.GeoDataFrame, src: str) -> list[Problem]:
+    """An error for every commune that two or more features claim."""
+    codes = communes["commune_code"]
+    dup = codes.notna() & codes.duplicated(keep=False)
+    problems = []
+    for code, group in communes[dup].groupby("commune_code"):
+        features = ", ".join(str(f) for f in group["feature"])
+        for f in group["feature"].iloc[1:]:
+            problems.append(
+                Problem(
+                    src,
+                    f"commune {code} appears in several features ({features}); expected "
+                    "one feature per commune (merge them, or fix the code or name)",
+                    feature=str(f),
+                    column="commune_code",
+                    kind="duplicate_commune",
+                )
+            )
+    return problems
+
+
+def _names_differ(communes: gpd.GeoDataFrame, joined: pd.DataFrame, src: str) -> list[Problem]:
+    file_names = communes.get("commune_name")
+    if file_names is None:
+        return []
+    differs = (
+        file_names.notna().to_numpy()
+        & joined["commune_name"].notna().to_numpy()
+        & (file_names.map(fold).to_numpy() != joined["commune_name"].map(fold).to_numpy())
     )
+    return [
+        Problem(
+            src,
+            f"name {nfc(file_names.iloc[i])!r} differs from the registry's "
+            f"{joined['commune_name'].iloc[i]!r} for code "
+            f"{communes['commune_code'].iloc[i]}; the registry's name is used",
+            feature=str(communes["feature"].iloc[i]),
+            column="commune_name",
+            severity="warning",
+            kind="name_differs",
+        )
+        for i in np.flatnonzero(differs)
+    ]
 
 
 def resolve_village_communes(
     typed: pd.DataFrame,
     headers: dict[str, str],
     src: str,
-    communes: gpd.GeoDataFrame,
-    layout: str,
+    *,
     province: str,
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Point every village at a loaded commune (code in the boundaries' layout).
+    input_layout: str | None = None,
+    verbose: bool = False,
+    prefer: str | None = None,
+) -> tuple[pd.DataFrame, list[Problem], Detection | None]:
+    """Give every village the code of its commune in the register's own layout.
 
-    Codes of the other layout are converted (legacy → 2025 through the
-    official conversion; the old code is kept in ``commune_code_old``);
-    villages with a name and no code are matched by name within their
-    district when given. Unknown or ambiguous references are errors.
+    ``prefer`` (the layout drawn) wins when names fit it as well as another.
+
+    The register's layout is detected from its codes, else from its names
+    (within their district when given). Unknown codes and unmatched or
+    ambiguous names are errors naming the row; codes of another province
+    say which. Moving the villages to the model's layout is
+    :func:`slmap.convert.villages_forward`'s job.
+
+    Returns
+    -------
+    typed : DataFrame
+        With ``commune_code`` (NA where unresolved) in the register's layout.
+    problems : list of Problem
+    detection : Detection or None
+        None when the register has neither codes nor names.
     """
     problems: list[Problem] = []
     typed = typed.copy()
-    loaded = set(communes["commune_code"].dropna())
-    code = (
-        typed["commune_code"]
-        if "commune_code" in typed
-        else pd.Series(pd.NA, index=typed.index, dtype="string")
-    )
-    if "commune_code_old" not in typed:
-        typed["commune_code_old"] = pd.array([pd.NA] * len(typed), dtype="string")
-    other = code.notna() & ~code.isin(loaded)
-    if other.any() and layout == "2025":
-        conv = registry.convert_codes(code[other]).set_index(code[other].index)
-        converted = conv["new_code"].notna() & conv["new_code"].isin(loaded)
-        idx = conv.index[converted]
-        typed.loc[idx, "commune_code_old"] = code[idx]
-        code = code.copy()
-        code[idx] = conv.loc[idx, "new_code"]
-        if len(idx):
-            problems.append(
-                Problem(
-                    src,
-                    f"{len(idx)} village(s) keyed to pre-2025 commune codes were "
-                    "converted to the 2025 layout (official conversion)",
-                    severity="warning",
-                    kind="converted_codes",
-                )
-            )
-    by_name = code.isna() & typed.get("commune_name", pd.Series(pd.NA, index=typed.index)).notna()
-    if by_name.any():
-        code = code.copy()
-        _match_village_names(
-            typed, by_name, code, communes, layout, province, headers, src, problems
-        )
-    missing = (
-        code.isna()
-        & ~by_name
-        & typed.get("commune_name", pd.Series(pd.NA, index=typed.index)).isna()
-    )
+    if "commune_code" not in typed:
+        typed["commune_code"] = pd.array([pd.NA] * len(typed), dtype="string")
+    names = typed.get("commune_name", pd.Series(pd.NA, index=typed.index, dtype="object"))
+    missing = typed["commune_code"].isna() & names.isna()
     problems += row_problems(
         missing,
         typed["row"],
@@ -276,57 +376,69 @@ def resolve_village_communes(
         "missing_value",
         lambda i: "no commune code or name; expected one to place the village",
     )
-    unknown = code.notna() & ~code.isin(loaded)
-    for i in np.flatnonzero(unknown.to_numpy()):
-        found = code.iloc[i]
-        hint = ""
-        for lay in ("2025", "legacy"):
-            unit = registry.commune(found, lay)
-            if unit is not None and unit["province_code"] != province:
-                hint = f" (it is {unit['commune_name']}, {unit['province_name']})"
-                break
-        problems.append(
-            Problem(
-                src,
-                f"unknown commune code {found!r}{hint}; expected a code of the "
-                f"{len(loaded)} communes loaded (5 digits, e.g. "
-                f"{sorted(loaded)[0] if loaded else '03646'})",
-                row=int(typed["row"].iloc[i]),
-                column=headers.get("commune_code", "commune_code"),
-                kind="unknown_code",
-            )
-        )
-    typed["commune_code"] = code.astype("string")
-    return typed, problems
+    usable = typed[~missing]
+    if usable.empty:
+        return typed, problems, None
+    detection = _detect(
+        usable, src, province, input_layout, "commune_name", "district_name", "rows", prefer
+    )
+    fit, lid = detection.fit, detection.layout
 
+    def label(i: object) -> str:
+        value = usable.at[i, "commune_code"]
+        return repr(str(value) if not pd.isna(value) else str(names.get(i)))
 
-def _match_village_names(
-    typed, mask, code, communes, layout, province, headers, src, problems
-) -> None:
-    rows = typed[mask]
-    if layout == "legacy" and "district_name" in typed:
-        reference = list(
-            communes[["commune_code", "commune_name", "district_name"]].itertuples(index=False)
-        )
-        queries = {
-            i: (r.commune_name, r.district_name if isinstance(r.district_name, str) else "")
-            for i, r in rows.iterrows()
-        }
+    _too_many(detection, src, label, province, verbose)
+    code = typed["commune_code"].copy()
+    by_name = code.isna() & names.notna()
+    if detection.by == "code":
+        for i in fit.unmatched:
+            problems.append(_village_unknown_code(code[i], lid, province, src, typed, i, headers))
+            code[i] = pd.NA
+        # Rows with a name and no code in a code-keyed register: match by name.
+        if by_name.any():
+            sub = _detect(typed[by_name], src, province, lid, "commune_name", "district_name")
+            _apply_names(sub, typed, code, headers, src, problems, lid)
     else:
-        reference = [
-            (c, n, "")
-            for c, n in zip(communes["commune_code"], communes["commune_name"], strict=True)
-        ]
-        queries = {i: (n, "") for i, n in rows["commune_name"].items()}
-    result = match_names(queries, reference)
-    for i, c in result.matched.items():
+        _apply_names(detection, typed, code, headers, src, problems, lid)
+    typed["commune_code"] = code.astype("string")
+    return typed, problems, detection
+
+
+def _apply_names(detection, typed, code, headers, src, problems, lid) -> None:
+    fit = detection.fit
+    for i, c in fit.matched.items():
         code[i] = c
     problems += match_problems(
-        result,
+        MatchResult(fit.matched, fit.ambiguous, fit.unmatched, fit.aliased),
         src,
         names=typed["commune_name"],
         where=lambda i: {"row": int(typed.at[i, "row"])},
         column=headers.get("commune_name", "commune_name"),
-        what="a commune loaded",
+        what=f"a commune of the {lid} layout"
+        + (" in that district" if "district_name" in typed and lid != "2025" else ""),
         by_label=True,
+    )
+
+
+def _village_unknown_code(found, lid, province, src, typed, i, headers) -> Problem:
+    from slmap import registry
+
+    hint = ""
+    for lay in ("2025", "legacy"):
+        unit = registry.commune(found, lay)
+        if unit is not None and unit["province_code"] != province:
+            hint = f" (it is {unit['commune_name']}, {unit['province_name']})"
+            break
+    else:
+        wrong = _unknown_code(found, lid, src, province, 0)
+        if "layout code" in wrong.message:
+            hint = wrong.message.split(f"province {province}", 1)[1]
+    return Problem(
+        src,
+        f"unknown commune code {found!r}{hint}; expected a code of the {lid} layout "
+        "(5 digits, e.g. 03646)",
+        row=int(typed.at[i, "row"]),
+        column=headers.get("commune_code", "commune_code"),
+        kind="unknown_code",
     )

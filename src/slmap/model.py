@@ -7,8 +7,7 @@ validates, joins to official codes, places villages and measures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap import registry
+from slmap import layouts
+from slmap.convert import communes_forward, default_codes, villages_forward
+from slmap.dates import AS_OF_HEADERS, fold_header, parse_date
+from slmap.detect import detect_layout
 from slmap.errors import InputError, Problem, ValidationError
 from slmap.joins import join_communes_to_registry, resolve_village_communes
 from slmap.metrics import summarise
@@ -37,9 +39,12 @@ class Provenance:
     layout: str
     sample: bool = False
     approximate: bool = False
-    data_date: str = field(default_factory=lambda: date.today().isoformat())
+    data_date: str | None = None
     province_codes: tuple[str, ...] = ("14",)
     statistics: str | None = None
+    as_of: str | None = None
+    input_layouts: dict[str, str] = field(default_factory=dict)
+    layout_reasons: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,11 +63,6 @@ class CoverageModel:
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     read_count: int = 0
 
-    @property
-    def uncovered(self) -> gpd.GeoDataFrame:
-        """Villages lacking mobile broadband."""
-        return self.villages[~self.villages["mobile_broadband"]]
-
 
 def load_coverage(
     boundaries: str | Path | None = None,
@@ -77,6 +77,12 @@ def load_coverage(
     keep_going: bool = False,
     province: str = "14",
     approximate: bool = True,
+    layout: str | None = None,
+    input_layout: str | None = None,
+    district_field: str | None = None,
+    as_of: str | None = None,
+    uncovered_list: bool | None = None,
+    verbose: bool = False,
 ) -> CoverageModel:
     """Read, validate, join and measure: the whole pipeline.
 
@@ -100,6 +106,21 @@ def load_coverage(
         GSO province code, a comma-separated list, or ``"all"``.
     approximate : bool
         Fall back to approximate boundaries when no boundary file is found.
+    layout : str, optional
+        Layout of the outputs ("2023", "2025-03" or "2025"); default: the
+        boundaries' layout. Inputs in older layouts are converted forward.
+    input_layout : str, optional
+        Force the layout the inputs are keyed to (else detected).
+    district_field : str, optional
+        Field of the boundary file holding the district name.
+    as_of : str, optional
+        The date the register describes (else its ``as_of`` column). Without
+        a register: which sample date, "2021-12-31" or "2022-12-31" (default).
+    uncovered_list : bool, optional
+        Read the register as a published list of villages without mobile
+        broadband (None: detect).
+    verbose : bool
+        List every unmatched unit instead of a short diagnosis.
 
     Raises
     ------
@@ -114,8 +135,8 @@ def load_coverage(
     """
     from slmap.sources import (
         locate_boundaries,
-        read_register,
         read_statistics,
+        read_village_table,
         sample_register_path,
     )
 
@@ -124,13 +145,20 @@ def load_coverage(
         layer=layer,
         code_field=code_field,
         name_field=name_field,
+        district_field=district_field,
         province=province,
         approximate=approximate,
     )
     sample = register is None
-    register_path = Path(register) if register is not None else sample_register_path()
-    table = read_register(register_path, encoding=encoding, sheet=sheet)
+    if sample:
+        register_path = sample_register_path(parse_date(as_of) if as_of else SAMPLE_AFTER)
+    else:
+        register_path = Path(register)
+    table = read_village_table(register_path, encoding=encoding, sheet=sheet, kind=uncovered_list)
     stats = read_statistics(statistics) if statistics is not None else None
+    date_given = None if sample or not as_of else parse_date(as_of)
+    if as_of and not sample and date_given is None:
+        raise InputError(f"--as-of {as_of!r}: expected a date such as 2022-12-31 or 31/12/2022")
     return build_model(
         communes_set,
         table,
@@ -139,17 +167,17 @@ def load_coverage(
         keep_going=keep_going,
         sample=sample,
         province=province,
-        data_date=SAMPLE_DATA_DATE if sample else _modified(register_path),
+        data_date=date_given,
+        layout=layout,
+        input_layout=input_layout,
+        verbose=verbose,
     )
 
 
-#: The sample reproduces figures published in 2023 (DESIGN §1).
-SAMPLE_DATA_DATE = "2023"
-
-
-def _modified(path: Path) -> str:
-    """Date the register file was last modified (the best data date a file gives)."""
-    return date.fromtimestamp(path.stat().st_mtime).isoformat()
+#: The two dates of the sample register (DESIGN §3.4): 216 and 123 villages
+#: without mobile broadband.
+SAMPLE_BEFORE = "2021-12-31"
+SAMPLE_AFTER = "2022-12-31"
 
 
 def build_model(
@@ -162,32 +190,48 @@ def build_model(
     sample: bool = False,
     province: str = "14",
     data_date: str | None = None,
+    layout: str | None = None,
+    input_layout: str | None = None,
+    verbose: bool = False,
 ) -> CoverageModel:
     """Build a :class:`CoverageModel` from sources already read.
 
-    ``data_date`` is shown on maps and in exports (default: today).
+    ``layout`` is the layout of the outputs (default: the boundaries'); inputs
+    in an older layout are converted forward, never backward.
+    ``input_layout`` forces the layout the inputs are keyed to. ``data_date``
+    is shown on maps and in exports (default: the register's ``as_of``, else
+    today).
     """
     problems: list[Problem] = list(communes_set.problems) + list(table.problems)
-    communes, boundary_problems = check_boundaries(communes_set.communes, communes_set.source)
-    communes, join_problems, layout = join_communes_to_registry(
-        communes, communes_set.source, communes_set.schema, province
+    communes, found, boundary_problems = _joined_boundaries(
+        communes_set, province, input_layout, verbose
     )
-    boundary_problems += join_problems
     boundary_errors = [p for p in boundary_problems if p.severity == "error"]
+    boundary_errors += [p for p in communes_set.problems if p.severity == "error"]
     if boundary_errors and not keep_going:
         raise ValidationError(
             f"{communes_set.source}: {len(boundary_errors)} problem(s) in the boundaries",
             boundary_errors,
         )
     problems += boundary_problems
+    target = layouts.layout_id(layout) if layout else found.layout
+    if layouts.is_older(target, found.layout):
+        raise InputError(
+            f"{communes_set.source}: the boundaries are in the {found.layout} layout; cannot "
+            f"draw them in the older {target} layout (conversion only runs forward in time); "
+            f"give boundaries in the {target} layout with --boundaries"
+        )
     communes = communes[communes["commune_code"].notna()]
     communes, coverage_problems = _clean_coverage(communes, communes_set.source)
     problems += coverage_problems
-    typed, row_problems = check_register(table.frame, table.headers, table.source)
-    typed, ref_problems = resolve_village_communes(
-        typed, table.headers, table.source, communes, layout, province
+    problems = _known_repairs(problems, communes_set.pinned)
+    communes, conv_problems = communes_forward(
+        communes, found.layout, target, province, communes_set.source
     )
-    all_row = row_problems + ref_problems
+    problems += conv_problems
+    typed, all_row, register_layout = _resolved_register(
+        table, communes, target, province, input_layout, verbose
+    )
     loaded, rejects = raise_or_split(
         typed, all_row, table.frame, keep_going=keep_going, what=table.source
     )
@@ -196,25 +240,33 @@ def build_model(
         problems += [p for p in all_row if p.severity == "error"]
     villages, place_problems = place_villages(loaded, communes, table.source, table.headers)
     problems += place_problems
-    villages = _attach_districts(villages, communes, outlines)
+    villages = _attach_districts(villages, communes, register_layout, target, province)
     commune_stats = summarise(villages, "commune_code", pd.Index(communes["commune_code"]))
     if statistics is not None:
-        commune_stats, stat_problems = _apply_statistics(commune_stats, statistics, communes)
+        commune_stats, stat_problems = _apply_statistics(
+            commune_stats, statistics, communes, target, province
+        )
         problems += stat_problems
     communes = _with_metrics(communes.set_index("commune_code", drop=False), commune_stats)
-    districts = _district_layer(villages, communes, outlines)
+    districts = _district_layer(villages, communes, outlines, target, province)
     province_gdf = _province_layer(villages, communes, outlines, province)
+    as_of = _as_of(table)
     provenance = Provenance(
         boundaries=communes_set.source,
         register=table.source,
-        layout=layout,
+        layout=target,
         sample=sample,
         approximate=bool(communes.get("approximate", pd.Series(False)).any()),
         province_codes=(province,),
         statistics=statistics.source if statistics is not None else None,
+        as_of=as_of,
+        input_layouts={"boundaries": found.layout, "register": register_layout},
+        layout_reasons={"boundaries": found.reason},
     )
-    if data_date:
-        provenance.data_date = data_date
+    if register_layout_reason := getattr(typed, "attrs", {}).get("layout_reason"):
+        provenance.layout_reasons["register"] = register_layout_reason
+    if data_date or as_of:
+        provenance.data_date = data_date or as_of
     return CoverageModel(
         communes=communes,
         villages=villages,
@@ -225,6 +277,88 @@ def build_model(
         rejects=rejects,
         read_count=len(table.frame),
     )
+
+
+#: Repairs slmap makes to the pinned upstream files every time; known, said once
+#: when the file enters the cache, then only with --all-warnings.
+KNOWN_PINNED_REPAIRS = frozenset({"repaired_geometry", "coverage_cleaned"})
+
+
+def _joined_boundaries(communes_set, province, input_layout, verbose):
+    communes, problems = check_boundaries(communes_set.communes, communes_set.source)
+    communes, join_problems, found = join_communes_to_registry(
+        communes.reset_index(drop=True),
+        communes_set.source,
+        communes_set.schema,
+        province,
+        input_layout=input_layout,
+        verbose=verbose,
+        reported={p.feature for p in communes_set.problems + problems if p.severity == "error"},
+    )
+    return communes, found, problems + join_problems
+
+
+def _known_repairs(problems: list[Problem], pinned: bool) -> list[Problem]:
+    """Repairs of a pinned file become notes (shown with --all-warnings only)."""
+    if not pinned:
+        return problems
+    return [replace(p, severity="note") if p.kind in KNOWN_PINNED_REPAIRS else p for p in problems]
+
+
+def _resolved_register(table, communes, target, province, input_layout, verbose):
+    """Check the register, find each village's commune and move it to ``target``."""
+    typed, row_problems = check_register(table.frame, table.headers, table.source)
+    typed, ref_problems, found = resolve_village_communes(
+        typed,
+        table.headers,
+        table.source,
+        province=province,
+        input_layout=input_layout,
+        verbose=verbose,
+        prefer=target,
+    )
+    register_layout = found.layout if found is not None else target
+    if layouts.is_older(target, register_layout):
+        raise InputError(
+            f"{table.source}: the register is keyed to the {register_layout} layout, newer than "
+            f"the layout of the outputs ({target}); conversion only runs forward in time: "
+            f"use --layout {register_layout} (or newer) with boundaries of that layout"
+        )
+    typed, move_problems = villages_forward(
+        typed, register_layout, target, communes, province, table.source
+    )
+    unknown = typed["commune_code"].notna() & ~typed["commune_code"].isin(
+        set(communes["commune_code"])
+    )
+    missing_problems = [
+        Problem(
+            table.source,
+            f"commune {typed['commune_code'].iloc[i]} (layout {target}) is not among the "
+            f"{len(communes)} communes of the boundaries loaded",
+            row=int(typed["row"].iloc[i]),
+            column=table.headers.get("commune_code", table.headers.get("commune_name")),
+            kind="commune_not_loaded",
+        )
+        for i in np.flatnonzero(unknown.to_numpy())
+    ]
+    if found is not None:
+        typed.attrs["layout_reason"] = found.reason
+    return typed, row_problems + ref_problems + move_problems + missing_problems, register_layout
+
+
+def _as_of(table: TableRead) -> str | None:
+    """The register's date: its ``as_of`` column (one value for the whole file)."""
+    column = next((c for c in table.frame.columns if fold_header(c) in AS_OF_HEADERS), None)
+    if column is None:
+        return None
+    values = {str(v).strip() for v in table.frame[column] if str(v).strip()}
+    dates = {parse_date(v) for v in values}
+    if len(dates) != 1 or None in dates:
+        raise InputError(
+            f"{table.source}: column {column!r} holds {', '.join(sorted(values)[:3])}; expected "
+            "one date (YYYY-MM-DD or DD/MM/YYYY) for the whole register"
+        )
+    return dates.pop()
 
 
 def _clean_coverage(communes: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -259,23 +393,32 @@ def _clean_coverage(communes: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFr
 
 
 def _attach_districts(
-    villages: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, outlines: BoundarySet | None
+    villages: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    register_layout: str,
+    target: str,
+    province: str,
 ) -> gpd.GeoDataFrame:
-    """Former district of each village: from its old code, else its commune."""
+    """District of each village: from its commune in the register's layout, else the model's."""
     villages = villages.copy()
     by_commune = communes.set_index("commune_code")
     villages["commune_name"] = villages["commune_code"].map(by_commune["commune_name"])
     district_code = villages["commune_code"].map(by_commune["district_code"])
-    if "commune_code_old" in villages:
-        legacy = registry.communes("legacy").set_index("commune_code")
-        from_old = villages["commune_code_old"].map(legacy["district_code"])
+    if "commune_code_old" in villages and villages["commune_code_old"].notna().any():
+        old = layouts.units(register_layout, province).set_index("commune_code")
+        from_old = villages["commune_code_old"].map(old["district_code"])
         district_code = from_old.fillna(district_code)
     else:
         villages["commune_code_old"] = pd.array([pd.NA] * len(villages), dtype="string")
     villages["district_code"] = district_code.astype("string")
-    names = registry.districts().set_index("district_code")["district_name"]
+    names = _district_names(target, province)
     villages["district_name"] = villages["district_code"].map(names).astype("string")
     return villages
+
+
+def _district_names(target: str, province: str) -> pd.Series:
+    """District names as the model's layout spells them (former districts in 2025)."""
+    return layouts.districts(target, province).set_index("district_code")["district_name"]
 
 
 def _with_metrics(communes: gpd.GeoDataFrame, stats: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -286,7 +429,11 @@ def _with_metrics(communes: gpd.GeoDataFrame, stats: pd.DataFrame) -> gpd.GeoDat
 
 
 def _district_layer(
-    villages: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, outlines: BoundarySet | None
+    villages: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    outlines: BoundarySet | None,
+    target: str,
+    province: str,
 ) -> gpd.GeoDataFrame | None:
     codes = sorted(
         set(villages["district_code"].dropna()) | set(communes["district_code"].dropna())
@@ -294,7 +441,7 @@ def _district_layer(
     if not codes:
         return None
     stats = summarise(villages, "district_code", pd.Index(codes))
-    names = registry.districts().set_index("district_code")["district_name"]
+    names = _district_names(target, province)
     if outlines is not None and outlines.districts is not None:
         geom = outlines.districts.set_index("district_code").geometry.reindex(codes)
     else:
@@ -333,51 +480,98 @@ def _province_layer(
     return out
 
 
-def _apply_statistics(
-    stats: pd.DataFrame, table: TableRead, communes: gpd.GeoDataFrame
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Replace village sums by the commune statistics where they are given."""
+_STAT_PARSERS = ("households", "population", "fibre_households", "fibre_backbone")
+
+
+def _statistics_rows(table: TableRead) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse the statistics cells: one record per row, errors naming row and column."""
     from slmap.schema import parse_bool, parse_int
 
     problems: list[Problem] = []
     frame = table.frame
-    known = set(communes["commune_code"])
-    stats = stats.copy()
+    records = []
     for _, rec in frame.iterrows():
-        code = str(rec["commune_code"]).strip().zfill(5)
-        if code not in known:
+        out = {"row": int(rec["row"]), "code": str(rec["commune_code"]).strip().zfill(5)}
+        for name in _STAT_PARSERS:
+            if name not in frame:
+                continue
+            parser = parse_bool if name == "fibre_backbone" else parse_int
+            try:
+                out[name] = parser(rec[name])
+            except (ValueError, OverflowError) as exc:
+                problems.append(
+                    Problem(table.source, str(exc), row=out["row"], column=table.headers[name])
+                )
+        records.append(out)
+    return pd.DataFrame.from_records(records), problems
+
+
+def _apply_statistics(
+    stats: pd.DataFrame,
+    table: TableRead,
+    communes: gpd.GeoDataFrame,
+    target: str,
+    province: str,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Replace village sums by the commune statistics where they are given.
+
+    Statistics keyed to an older layout are summed into the model's communes
+    through the crosswalk (a split unit goes to its default destination,
+    with a warning).
+    """
+    rows, problems = _statistics_rows(table)
+    known = set(communes["commune_code"])
+    found = detect_layout(codes=rows["code"], province=province) if len(rows) else None
+    source = found.layout if found is not None else target
+    if found is not None and not layouts.is_older(target, source):
+        rows["target"] = default_codes(rows["code"], source, target, province)
+        cw = layouts.crosswalk(source, target, province)
+        split = set(cw.loc[cw["link"] != "whole", "old_code"])
+        moved = rows["code"].isin(split) & rows["target"].notna()
+        if source != target and moved.any():
             problems.append(
                 Problem(
                     table.source,
-                    f"unknown commune code {code!r}; expected one of the loaded communes",
-                    row=int(rec["row"]),
-                    column=table.headers["commune_code"],
-                    kind="unknown_code",
+                    f"{int(moved.sum())} row(s) are communes of the {source} layout that were "
+                    f"split in the {target} layout; their figures go to the default destination",
+                    severity="warning",
+                    kind="split_statistics",
                 )
             )
-            continue
-        for name, parser in (
-            ("households", parse_int),
-            ("population", parse_int),
-            ("fibre_households", parse_int),
-            ("fibre_backbone", parse_bool),
-        ):
-            if name not in frame:
-                continue
-            try:
-                value = parser(rec[name])
-            except ValueError as exc:
-                problems.append(
-                    Problem(table.source, str(exc), row=int(rec["row"]), column=table.headers[name])
-                )
-                continue
-            if value is not None:
-                stats.loc[code, name] = value
+    else:
+        rows["target"] = rows["code"]
+    for rec in rows[~rows["target"].isin(known)].itertuples(index=False):
+        problems.append(
+            Problem(
+                table.source,
+                f"unknown commune code {rec.code!r}; expected one of the {len(known)} communes "
+                f"loaded ({target} layout) or a code of an older layout",
+                row=rec.row,
+                column=table.headers["commune_code"],
+                kind="unknown_code",
+            )
+        )
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(f"{table.source}: {len(errors)} problem(s) in the statistics", errors)
+    stats = stats.copy()
+    for name in (n for n in _STAT_PARSERS if n in rows):
+        given = rows.dropna(subset=[name]).groupby("target")[name]
+        values = given.all() if name == "fibre_backbone" else given.sum()
+        for code, value in values.items():
+            stats.loc[code, name] = value
+    return recompute_shares(stats), problems
+
+
+def recompute_shares(stats: pd.DataFrame) -> pd.DataFrame:
+    """Recompute every share from the counts (after counts were replaced)."""
+    stats = stats.copy()
     hh = stats["households"].astype("Float64")
+    pop = stats["population"].astype("Float64")
     stats["fibre_hh_share"] = (
         stats["fibre_households"].astype("Float64") / hh.where(hh > 0) * 100
     ).astype(float)
-    return stats, problems
+    stats["pop_4g_share"] = (
+        stats["population_4g"].astype("Float64") / pop.where(pop > 0) * 100
+    ).astype(float)
+    return stats

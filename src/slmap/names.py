@@ -64,6 +64,13 @@ NAME_ALIASES: dict[tuple[str, str], str] = {
     ("bacyen", "bacnga"): "pacnga",  # GADM "BắcNgà" = GSO "Pắc Ngà"
     ("mocchau", "quyhuong"): "quihuong",  # GADM "QuyHướng" = GSO "Qui Hướng"
     ("songma", "nanguu"): "nanghiu",  # GADM "NàNgựu" = GSO "Nà Nghịu"
+    # The GSO lists and the registry spell these units differently; either
+    # spelling matches the other.
+    ("thuanchau", "noonglay"): "nonglay",  # GSO "Noong Lay" = registry "Nong Lay"
+    ("maison", "napo"): "nabo",  # GSO "Nà Pó" = registry "Nà Bó"
+    ("maison", "nabo"): "napo",
+    ("songma", "pupau"): "pubau",  # GSO "Pú Pẩu" = registry "Pú Bẩu"
+    ("songma", "pubau"): "pupau",
 }
 
 _PREFIX_RE = None

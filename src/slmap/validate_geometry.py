@@ -128,8 +128,22 @@ def check_boundaries(
                 )
             )
             geoms[i] = repaired
-        elif g.geom_type == "GeometryCollection":
-            geoms[i] = _polygonal(g)
+        if g.geom_type == "GeometryCollection":
+            dropped = _non_polygon_parts(g)
+            if dropped:
+                problems.append(
+                    Problem(
+                        src,
+                        f"a GeometryCollection: its non-polygon parts ({dropped}) were dropped; "
+                        "expected polygons only",
+                        feature=label(i),
+                        column="geometry",
+                        severity="warning",
+                        kind="parts_dropped",
+                    )
+                )
+            if shapely.is_valid(g):
+                geoms[i] = _polygonal(g)
     if "commune_code" in communes:
         codes = communes["commune_code"]
         dup = codes.duplicated(keep=False) & codes.notna()
@@ -147,6 +161,15 @@ def check_boundaries(
     out = communes.copy()
     out = out.set_geometry(gpd.GeoSeries(geoms, index=communes.index, crs=communes.crs))
     return out[keep], problems
+
+
+def _non_polygon_parts(g: shapely.Geometry) -> str:
+    """Count the non-polygon parts of a collection by type, e.g. ``"2 LineString"``."""
+    kinds: dict[str, int] = {}
+    for part in shapely.get_parts(g):
+        if part.geom_type not in ("Polygon", "MultiPolygon"):
+            kinds[part.geom_type] = kinds.get(part.geom_type, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
 
 
 def _polygonal(g: shapely.Geometry) -> shapely.Geometry:

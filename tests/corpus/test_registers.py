@@ -250,7 +250,7 @@ CASES = [
         "pre_2025_codes",
         _csv("old.csv", csv_text(_edit(Mã_xã={0: "03649"}))),
         0,
-        [r"warning: .*old\.csv: 1 village\(s\) keyed to pre-2025 commune codes were converted"],
+        [r"warning: .*old\.csv: \d+ village\(s\) keyed to 2025-03-layout communes were converted"],
     ),
     Case(
         "unknown_code",

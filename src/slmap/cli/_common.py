@@ -16,6 +16,7 @@ from slmap.errors import InputError, SlmapError
 __all__ = [
     "SlmapGroup",
     "console_err",
+    "echo_layouts",
     "echo_problems",
     "echo_warnings",
     "load_from_options",
@@ -37,11 +38,15 @@ def echo_problems(lines: list[str], prefix: str = "error") -> None:
         click.echo(f"{prefix}: {line}", err=True)
 
 
-def echo_warnings(problems: list, per_kind: int = 3) -> None:
-    """Print warnings on stderr, at most ``per_kind`` of each kind plus a count."""
+def echo_warnings(problems: list, per_kind: int = 3, notes: bool = False) -> None:
+    """Print warnings on stderr, at most ``per_kind`` of each kind plus a count.
+
+    ``notes`` also prints the known repairs of pinned files (``--all-warnings``).
+    """
     shown: dict[str, int] = {}
+    wanted = ("warning", "note") if notes else ("warning",)
     for problem in problems:
-        if problem.severity != "warning":
+        if problem.severity not in wanted:
             continue
         shown[problem.kind] = shown.get(problem.kind, 0) + 1
         if shown[problem.kind] <= per_kind:
@@ -53,6 +58,14 @@ def echo_warnings(problems: list, per_kind: int = 3) -> None:
                 "`slmap validate --all-warnings` lists them all",
                 err=True,
             )
+
+
+def echo_layouts(provenance) -> None:
+    """One line per input saying the layout found and why, and the output layout."""
+    for what, reason in provenance.layout_reasons.items():
+        click.echo(f"layout: {what}: {reason}", err=True)
+    if set(provenance.input_layouts.values()) - {provenance.layout}:
+        click.echo(f"layout: outputs drawn in the {provenance.layout} layout", err=True)
 
 
 class SlmapGroup(click.Group):
@@ -139,6 +152,40 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="GSO province code (14 = Sơn La), a comma-separated list, or 'all' "
             "(other provinces use approximate boundaries).",
         ),
+        click.option(
+            "--layout",
+            "layout",
+            help="Layout of the outputs: 2023 (204 communes, to 2024-12-31), 2025-03 (200) or "
+            "2025 (75). Default: the layout of the boundaries given, else 2025. Inputs in an "
+            "older layout are converted forward; never backward.",
+        ),
+        click.option(
+            "--input-layout",
+            help="Force the layout the inputs are keyed to (2023, 2025-03 or 2025) instead of "
+            "detecting it.",
+        ),
+        click.option(
+            "--district-field",
+            help="Field of the boundary file holding the district name (ten_huyen, NAME_2, "
+            "Huyện, Quan... are recognised).",
+        ),
+        click.option(
+            "--as-of",
+            help="Date the register describes (YYYY-MM-DD or DD/MM/YYYY), when it has no as_of "
+            "column. Without --register: the sample date, 2021-12-31 or 2022-12-31 (default).",
+        ),
+        click.option(
+            "--list",
+            "uncovered_list",
+            type=click.Choice(["uncovered"]),
+            help="The register is a published list of villages without mobile broadband "
+            "(no signal column; detected when not given).",
+        ),
+        click.option(
+            "--verbose",
+            is_flag=True,
+            help="List every unmatched unit instead of a short diagnosis.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -162,6 +209,12 @@ MODEL_OPTION_NAMES = (
     "keep_going",
     "rejects",
     "province",
+    "layout",
+    "input_layout",
+    "district_field",
+    "as_of",
+    "uncovered_list",
+    "verbose",
 )
 
 
@@ -185,9 +238,16 @@ def load_from_options(quiet: bool = False, **opts: Any):
         statistics=opts.get("statistics"),
         keep_going=bool(opts.get("keep_going")),
         province=opts.get("province") or "14",
+        layout=opts.get("layout"),
+        input_layout=opts.get("input_layout"),
+        district_field=opts.get("district_field"),
+        as_of=opts.get("as_of"),
+        uncovered_list=True if opts.get("uncovered_list") else None,
+        verbose=bool(opts.get("verbose")),
     )
     if not quiet:
         echo_warnings(model.problems)
+        echo_layouts(model.provenance)
     if len(model.rejects):
         target = opts.get("rejects") or export.default_rejects_path(model)
         export.write_rejects(model.rejects, target, overwrite=True)

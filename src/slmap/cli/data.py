@@ -8,8 +8,15 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from slmap import layouts
 from slmap.cli import cli
-from slmap.cli._common import MODEL_OPTION_NAMES, echo_warnings, load_from_options, model_options
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    echo_layouts,
+    echo_warnings,
+    load_from_options,
+    model_options,
+)
 
 __all__ = ["fetch", "stats", "validate"]
 
@@ -39,8 +46,9 @@ def validate(all_warnings: bool, **kwargs) -> None:
     """
     m = load_from_options(**_model_kwargs(kwargs), quiet=all_warnings)
     if all_warnings:
-        echo_warnings(m.problems, per_kind=len(m.problems))
-    layout = f"{m.provenance.layout} layout"
+        echo_warnings(m.problems, per_kind=len(m.problems), notes=True)
+        echo_layouts(m.provenance)
+    layout = f"layout {layouts.layout(m.provenance.layout).label(m.provenance.province_codes[0])}"
     click.echo(
         f"ok: {len(m.communes)} communes ({layout}) from {m.provenance.boundaries}; "
         f"{m.read_count} rows read from {m.provenance.register}: {len(m.villages)} loaded, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from slmap.errors import BoundariesNotFoundError
+from slmap.errors import BoundariesNotFoundError, InputError, Problem
 from slmap.sources.boundaries import BoundarySet, read_boundaries
 from slmap.sources.tables import TableRead, read_register, read_statistics, read_table
 from slmap.sources.upstream import PINNED, cache_dir, fetch_upstream, find_pinned, search_folders
@@ -26,27 +26,77 @@ __all__ = [
     "read_register",
     "read_statistics",
     "read_table",
+    "read_village_table",
     "sample_register_path",
     "search_folders",
 ]
 
-_SAMPLE_NAME = "son_la_villages_sample.csv"
+#: The sample register's dates (DESIGN §3.4), newest last.
+SAMPLE_DATES = ("2021-12-31", "2022-12-31")
 
 
-def sample_register_path() -> Path:
-    """Return the path of the embedded synthetic sample register.
+def sample_register_path(as_of: str = SAMPLE_DATES[-1]) -> Path:
+    """Return the path of the embedded synthetic sample register of a date.
 
-    Looked for in ``SLMAP_SAMPLE`` (a file), then in ``geodata/sample/`` of
-    the source tree.
+    Looked for in ``SLMAP_SAMPLE`` (a file, for the latest date), then in
+    ``geodata/sample/`` of the source tree.
 
     Examples
     --------
     >>> sample_register_path().name
-    'son_la_villages_sample.csv'
+    'son_la_villages_2022-12-31.csv'
+    >>> sample_register_path("2021-12-31").name
+    'son_la_villages_2021-12-31.csv'
     """
-    if os.environ.get("SLMAP_SAMPLE"):
+    if as_of not in SAMPLE_DATES:
+        raise InputError(
+            f"the sample register has the dates {' and '.join(SAMPLE_DATES)}; found {as_of!r}"
+        )
+    if os.environ.get("SLMAP_SAMPLE") and as_of == SAMPLE_DATES[-1]:
         return Path(os.environ["SLMAP_SAMPLE"])
-    return Path(__file__).resolve().parents[3] / "geodata" / "sample" / _SAMPLE_NAME
+    folder = Path(__file__).resolve().parents[3] / "geodata" / "sample"
+    return folder / f"son_la_villages_{as_of}.csv"
+
+
+def read_village_table(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    kind: bool | None = None,
+) -> TableRead:
+    """Read a village register, or a published list of villages without mobile broadband.
+
+    ``kind`` True reads ``path`` as such a list, False as a register, None
+    detects: a file that is not a usable register but has the shape of a
+    list is read as a list, and a warning says so.
+    """
+    if not kind:
+        try:
+            return read_register(path, encoding=encoding, sheet=sheet)
+        except InputError:
+            if kind is False:
+                raise
+            from slmap.sources.uncovered_list import looks_like_uncovered_list
+
+            if not looks_like_uncovered_list(path):
+                raise
+    from slmap.sources.uncovered_list import read_uncovered_list
+
+    if kind:
+        return read_uncovered_list(path, sheet=sheet, encoding=encoding)
+    table = read_uncovered_list(path, sheet=sheet, encoding=encoding)
+    table.problems.insert(
+        0,
+        Problem(
+            table.source,
+            "read as a published list of villages without mobile broadband (no signal "
+            "column; every row is such a village); say --list uncovered to skip detection",
+            severity="warning",
+            kind="list_detected",
+        ),
+    )
+    return table
 
 
 def nothing_found_message(province: str) -> str:
@@ -68,6 +118,7 @@ def locate_boundaries(
     layer: str | None = None,
     code_field: str | None = None,
     name_field: str | None = None,
+    district_field: str | None = None,
     province: str = "14",
     approximate: bool = True,
 ) -> tuple[BoundarySet, BoundarySet | None]:
@@ -100,11 +151,13 @@ def locate_boundaries(
         outlines = read_boundaries(districts_file)
     if boundaries is not None:
         communes = read_boundaries(
-            boundaries, layer=layer, code_field=code_field, name_field=name_field
+            boundaries,
+            layer=layer,
+            code_field=code_field,
+            name_field=name_field,
+            district_field=district_field,
         )
         if communes.communes is None:
-            from slmap.errors import InputError
-
             raise InputError(
                 f"{boundaries}: holds the province and district outlines, not communes; "
                 "expected commune boundaries (e.g. the wards file)"
@@ -112,7 +165,9 @@ def locate_boundaries(
         return communes, outlines
     communes_file = find_pinned("communes") if province == "14" else None
     if communes_file is not None:
-        return read_boundaries(communes_file), outlines
+        pinned = read_boundaries(communes_file)
+        pinned.pinned = True
+        return pinned, outlines
     if not approximate:
         raise BoundariesNotFoundError(nothing_found_message(province))
     return _approximate(province), outlines

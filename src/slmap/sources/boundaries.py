@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from slmap.errors import InputError, Problem
+from slmap.names import fold
 from slmap.sources.upstream_json import read_upstream_json
 
 __all__ = ["BoundarySet", "read_boundaries"]
@@ -25,7 +26,16 @@ __all__ = ["BoundarySet", "read_boundaries"]
 #: Field names recognised as the commune code / name / parent name, in order.
 CODE_FIELDS = ("ma_xa", "commune_code", "wardcode", "ma_dvhc", "code", "id")
 NAME_FIELDS = ("ten_xa", "commune_name", "name_3", "ward", "ten", "name")
-PARENT_FIELDS = ("ten_huyen", "district_name", "name_2", "huyen")
+PARENT_FIELDS = (
+    "ten_huyen",
+    "district_name",
+    "name_2",
+    "huyen",
+    "tenhuyen",
+    "quan",
+    "quanhuyen",
+    "district",
+)
 
 _VN2000_HINT = (
     "the coordinates look like projected metres, not longitude/latitude; files from "
@@ -54,6 +64,9 @@ class BoundarySet:
         "wards-json", "dvhcvn-json", "gso", "gadm" or "generic".
     problems : list of Problem
         Warnings found while reading (reprojection, 3D dropped...).
+    pinned : bool
+        Read from a pinned upstream file (its repairs are known and said once,
+        when it enters the cache).
     """
 
     communes: gpd.GeoDataFrame | None
@@ -62,6 +75,7 @@ class BoundarySet:
     source: str = ""
     schema: str = "generic"
     problems: list[Problem] = field(default_factory=list)
+    pinned: bool = False
 
 
 def read_boundaries(
@@ -70,6 +84,7 @@ def read_boundaries(
     layer: str | None = None,
     code_field: str | None = None,
     name_field: str | None = None,
+    district_field: str | None = None,
 ) -> BoundarySet:
     """Read boundaries from a file.
 
@@ -83,6 +98,9 @@ def read_boundaries(
     code_field, name_field : str, optional
         Fields holding the 5-digit GSO code and the name, when the schema is
         not recognised.
+    district_field : str, optional
+        Field holding the district name, when not one of the recognised
+        names (ten_huyen, NAME_2, Huyện, Quan, district...).
 
     Returns
     -------
@@ -110,7 +128,7 @@ def read_boundaries(
         if special is not None:
             return special
     gdf, problems = _read_ogr(path, layer)
-    return _recognise(gdf, src, problems, code_field, name_field)
+    return _recognise(gdf, src, problems, code_field, name_field, district_field)
 
 
 # ---------------------------------------------------------------- any GDAL file
@@ -121,7 +139,9 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     if suffix == ".kmz":
         try:
             with zipfile.ZipFile(path) as zf:
-                kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+                kmls = [
+                    n for n in zf.namelist() if n.lower().endswith(".kml") and not _resource_fork(n)
+                ]
         except zipfile.BadZipFile:
             raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
         if not kmls:
@@ -134,6 +154,7 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
             names = zf.namelist()
     except zipfile.BadZipFile:
         raise InputError(f"{path}: not a valid zip file") from None
+    names = [n for n in names if not _resource_fork(n)]
     shps = [n for n in names if n.lower().endswith(".shp")]
     if not shps:
         return f"/vsizip/{path}", []
@@ -152,6 +173,11 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
             "(a Shapefile needs .shp, .shx, .dbf and, for the coordinate system, .prj)"
         )
     return f"/vsizip/{path}/{shps[0]}", []
+
+
+def _resource_fork(name: str) -> bool:
+    """macOS zips carry ``__MACOSX/`` folders and ``._name`` AppleDouble files: not data."""
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._")
 
 
 def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -278,6 +304,10 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[P
     return gdf, problems
 
 
+def _fold_field(name: str) -> str:
+    return fold(name, keep_prefix=True)
+
+
 def _find(
     columns: dict[str, str], wanted: str | None, candidates: tuple[str, ...], src: str, what: str
 ) -> str | None:
@@ -301,11 +331,17 @@ def _recognise(
     problems: list[Problem],
     code_field: str | None,
     name_field: str | None,
+    district_field: str | None = None,
 ) -> BoundarySet:
     columns = {str(c).lower(): str(c) for c in gdf.columns if c != gdf.geometry.name}
     code = _find(columns, code_field, CODE_FIELDS, src, "commune code")
     name = _find(columns, name_field, NAME_FIELDS, src, "commune name")
-    parent = _find(columns, None, PARENT_FIELDS, src, "district name")
+    folded = {fold(c, keep_prefix=True): c for c in columns.values()}
+    parent = _find(columns, district_field, PARENT_FIELDS, src, "district name")
+    if parent is None and district_field is None:
+        parent = next((folded[f] for f in map(_fold_field, PARENT_FIELDS) if f in folded), None)
+    if parent is not None and parent in (code, name):
+        parent = None
     if code is None and name is None:
         raise InputError(
             f"{src}: found no commune code or name field (fields: {', '.join(columns.values())}); "
