@@ -16,6 +16,7 @@ import slmap.cli.export as cli_export
 import slmap.cli.query as cli_query
 from slmap.cli import cli, main
 from slmap.query import PRIORITY_FORMULA
+from slmap.sources import sample_register_path
 from test_query import make_model
 
 
@@ -104,7 +105,13 @@ def test_acceptance_sample(upstream_env, tmp_path, capsys):
     assert "123 rows" in out
     sop = runner.invoke(cli, ["query", "uncovered", "--district", "sop cop", "--format", "csv"])
     rows = pd.read_csv(io.StringIO(sop.stdout), dtype=str)
-    assert len(rows) == 11 and set(rows.district_name) == {"Huyện Sốp Cộp"}
+    register = pd.read_csv(sample_register_path(), dtype=str)
+    expected = register[
+        (register.district_name == "Huyện Sốp Cộp")
+        & ~register.mobile_signal.isin(["3g", "4g", "5g"])
+    ]
+    assert len(expected) > 0 and sorted(rows.village_id) == sorted(expected.village_id)
+    assert set(rows.district_name) == {"Huyện Sốp Cộp"}
 
     shp = tmp_path / "u.shp"
     result = runner.invoke(cli, ["export", "--layer", "uncovered", "--format", "shp",

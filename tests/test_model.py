@@ -6,7 +6,6 @@ import pytest
 from slmap.errors import InputError, ValidationError
 from slmap.model import load_coverage
 from slmap.sources import read_boundaries
-from slmap.synthetic import SON_LA_2023, generate_register
 
 
 def test_sample_reproduces_the_published_figures(sample_model):
@@ -25,13 +24,17 @@ def test_sample_reproduces_the_published_figures(sample_model):
 
 
 def test_sample_is_reproducible_from_its_generator():
-    from slmap.sources import read_register, sample_register_path
+    from slmap.sample import generate_sample
+    from slmap.sources import SAMPLE_DATES, read_register, sample_register_path
 
-    committed = read_register(sample_register_path()).frame
-    fresh = generate_register("14", SON_LA_2023)
-    assert len(committed) == len(fresh)
-    assert committed["village_id"].tolist() == fresh["village_id"].tolist()
-    assert committed["households"].astype(int).tolist() == fresh["households"].tolist()
+    fresh = generate_sample()
+    assert tuple(fresh) == SAMPLE_DATES
+    for as_of, register in fresh.items():
+        committed = read_register(sample_register_path(as_of)).frame
+        assert len(committed) == len(register) == 1825
+        assert committed["village_id"].tolist() == register["village_id"].tolist()
+        assert committed["households"].astype(int).tolist() == register["households"].tolist()
+        assert committed["mobile_signal"].tolist() == register["mobile_signal"].tolist()
 
 
 def test_upstream_communes_repaired_and_coded(sample_model):

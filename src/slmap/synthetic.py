@@ -18,7 +18,7 @@ import pandas as pd
 
 from slmap import registry
 
-__all__ = ["SON_LA_2023", "Targets", "generate_register"]
+__all__ = ["SON_LA_2023", "Targets", "apportion", "generate_register", "village_names"]
 
 _SYLLABLES = (
     "Nà",
@@ -98,8 +98,14 @@ SON_LA_2023 = Targets(
 )
 
 
-def _apportion(weights: np.ndarray, total: int, minimum: int = 0) -> np.ndarray:
-    """Integers proportional to weights, summing exactly to ``total`` (largest remainder)."""
+def apportion(weights: np.ndarray, total: int, minimum: int = 0) -> np.ndarray:
+    """Integers proportional to weights, summing exactly to ``total`` (largest remainder).
+
+    Examples
+    --------
+    >>> apportion(np.array([1.0, 1.0, 2.0]), 10).tolist()
+    [3, 2, 5]
+    """
     weights = np.asarray(weights, dtype=float)
     base = np.full(len(weights), minimum, dtype=np.int64)
     rest = total - base.sum()
@@ -113,7 +119,8 @@ def _apportion(weights: np.ndarray, total: int, minimum: int = 0) -> np.ndarray:
     return out
 
 
-def _village_names(rng: np.random.Generator, n: int) -> list[str]:
+def village_names(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` distinct invented village names ("Bản Nà Tấu"), deterministic for ``rng``."""
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < n:
@@ -176,7 +183,7 @@ def generate_register(
     old = registry.communes("legacy").set_index("commune_code")
     n_total = targets.villages if targets else (villages or 25 * len(new))
     area = new["area_km2"].fillna(new["area_km2"].median()).clip(lower=1).to_numpy()
-    per_commune = _apportion(area**0.8, n_total, minimum=min(3, n_total // max(len(new), 1)))
+    per_commune = apportion(area**0.8, n_total, minimum=min(3, n_total // max(len(new), 1)))
 
     # Remoteness: distance from the province capital (the first phường), 0..1.
     capital = new[new["commune_type"] == "Phường"].groupby("province_code")[["lon", "lat"]].first()
@@ -213,16 +220,16 @@ def generate_register(
     size = rng.lognormal(0, 0.45, n) * np.where(urban, 2.5, 1.0) * np.where(uncovered, 0.7, 1.0)
     if targets:
         population = np.empty(n, dtype=np.int64)
-        population[uncovered] = _apportion(
+        population[uncovered] = apportion(
             size[uncovered], targets.population - targets.population_4g, 20
         )
-        population[~uncovered] = _apportion(size[~uncovered], targets.population_4g, 40)
+        population[~uncovered] = apportion(size[~uncovered], targets.population_4g, 40)
         total_hh = targets.households
     else:
-        population = _apportion(size, int(n * 700), 20)
+        population = apportion(size, int(n * 700), 20)
         total_hh = int(population.sum() / 4.6)
     hh_size = rng.uniform(3.9, 5.4, n)
-    households = _apportion(population / hh_size, total_hh, 4)
+    households = apportion(population / hh_size, total_hh, 4)
     households = np.minimum(households, population)
 
     # Fibre: reaches most covered villages, and one village in every commune.
@@ -232,7 +239,7 @@ def generate_register(
     fibre_hh = np.zeros(n, dtype=np.int64)
     cap_hh = households[fibre]
     fibre_hh[fibre] = np.minimum(
-        _apportion(cap_hh * rng.uniform(0.5, 1.0, fibre.sum()), fibre_total), cap_hh
+        apportion(cap_hh * rng.uniform(0.5, 1.0, fibre.sum()), fibre_total), cap_hh
     )
     short = fibre_total - fibre_hh.sum()
     while short > 0:  # top up villages below their cap, largest first (deterministic)
@@ -265,7 +272,7 @@ def generate_register(
         lon[i] = round(x + rng.uniform(-radius, radius), 5)
         lat[i] = round(y + rng.uniform(-radius, radius), 5)
 
-    names = _village_names(rng, n)
+    names = village_names(rng, n)
     counter = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
     district = old.reindex(code_old)["district_name"].to_numpy()
     return pd.DataFrame(
