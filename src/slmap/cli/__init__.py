@@ -32,7 +32,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     # Each module registers its subcommands on the group when imported.
-    from slmap.cli import data, export, map, query  # noqa: F401
+    from slmap.cli import change, data, export, map, query  # noqa: F401
 
 
 _register_commands()
