@@ -149,12 +149,13 @@ def villages_forward(
     problems: list[Problem] = []
     if multi.any():
         geoms = communes.set_index("commune_code").geometry
-        x = pd.to_numeric(villages.get("lon"), errors="coerce")
-        y = pd.to_numeric(villages.get("lat"), errors="coerce")
+        nan = pd.Series(np.nan, index=villages.index)
+        x = pd.to_numeric(villages.get("lon", nan), errors="coerce")
+        y = pd.to_numeric(villages.get("lat", nan), errors="coerce")
         for i in np.flatnonzero(multi):
             label = villages.index[i]
             how[label] = "crosswalk-default"
-            if x is None or pd.isna(x.iloc[i]) or pd.isna(y.iloc[i]):
+            if pd.isna(x.iloc[i]) or pd.isna(y.iloc[i]):
                 continue
             for code in targets[old.iloc[i]]:
                 poly = geoms.get(code)
