@@ -1,0 +1,454 @@
+"""Tell apart the rows of a published list of villages without mobile broadband.
+
+Under the header of such a list (read by :mod:`slmap.sources.uncovered_list`)
+a row is one of: blank; a district group row ("I. HUYỆN SỐP CỘP",
+"II | Huyện Vân Hồ"); a commune group row ("1 | Xã Mường Lạn"); a subtotal
+("Cộng huyện", "Cộng xã") or total ("Tổng cộng", "Cộng") row; a village; or,
+when none of these and no village name, an error. Group rows give district
+and commune to the rows under them; a blank (or merged) commune cell takes
+the commune above it within the district; a new district resets the commune.
+
+Which row is which is decided on the cells as written (``row``), never on
+cells filled from a merged range, so a merged commune cell does not make the
+rows under it look like commune group rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from slmap.errors import Problem
+from slmap.names import fold, nfc, strip_accents
+from slmap.schema import parse_int
+
+__all__ = [
+    "ListRows",
+    "check_totals",
+    "parse_count",
+    "parse_row",
+    "signal_from_note",
+    "tidy_name",
+    "village_ids",
+]
+
+_NUMBERING = re.compile(r"\(?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-zđ])[.):]?\)?", re.IGNORECASE)
+_ROMAN = re.compile(r"[IVXLC]+\.?")
+_ROMAN_LABEL = re.compile(
+    r"([IVXLC]+)\s*[.)/:-]\s*(.+)|([IVXLC]+)\s+((?:huyện|thành phố|thị xã|HUYỆN|THÀNH PHỐ).+)"
+)
+_LEAD_NUMBER = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zđ])\s*[.)/:-]\s*", re.IGNORECASE)
+_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|total|grand total)\b\s*(.*)$")
+_GRAND_REST = ("", "toan tinh", "tinh", "chung", "ca tinh", "all")
+_DISTRICT_WORDS = ("huyen", "thanh pho", "thi xa", "tp")
+_COMMUNE_WORDS = ("xa", "phuong", "thi tran")
+_POOR_SIGNAL = ("lomsong", "songyeu", "chapchon", "yeusong", "2g")
+_NO_SIGNAL = ("trangsong", "khongcosong", "chuacosong", "matsong")
+_COUNTS = ("households", "population")
+_FOOTER = ("lapbieu", "nguoilap", "giamdoc", "thutruong", "kyten", "kydongdau", "kyghiro")
+
+#: A check of written numbers against the villages read: sheet row, label,
+#: households and people as written, scope ("d", district) or ("c", district,
+#: commune) as folded names.
+Check = tuple[int, str, str, str, tuple[str, ...]]
+
+
+@dataclass
+class ListRows:
+    """What the rows under the header of a list hold, read one by one.
+
+    Attributes
+    ----------
+    src : str
+        The file, for messages.
+    cols : dict
+        Column name -> column index: canonical names (``village_name``,
+        ``commune_name``, ``district_name``, ``households``, ``population``,
+        ``note``, ``stt``) and other columns under their header as written.
+    headers : dict
+        Canonical name -> header as written.
+    district, commune : str
+        The district and commune in force at the current row.
+    records : list of dict
+        One per village: the output columns and the other columns.
+    problems : list of Problem
+        Errors (rows without a village name, villages without a commune).
+    counts : dict
+        Rows by kind: ``blank``, ``group``, ``subtotal``; ``filled`` counts
+        villages whose commune came from a cell above.
+    checks : list of Check
+        Group and subtotal rows that carry numbers, to compare with sums.
+    grand : list
+        Candidate total rows: (row, label, households, people, villages read
+        before it).
+    """
+
+    src: str
+    cols: dict[str, int]
+    headers: dict[str, str]
+    district: str = ""
+    commune: str = ""
+    records: list[dict[str, str | int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    checks: list[Check] = field(default_factory=list)
+    grand: list[tuple[int, str, str, str, int]] = field(default_factory=list)
+
+
+def tidy_name(name: str, *, numbered: bool = False) -> str:
+    """Return a group or column name as a name: numbering removed, CAPITALS in title case.
+
+    Examples
+    --------
+    >>> tidy_name("HUYỆN SỐP CỘP"), tidy_name("1. Xã Mường Lạn", numbered=True)
+    ('Huyện Sốp Cộp', 'Xã Mường Lạn')
+    """
+    if numbered:
+        name = _LEAD_NUMBER.sub("", name, count=1)
+    name = nfc(name)
+    return name.title() if name.isupper() else name
+
+
+def signal_from_note(note: str) -> str:
+    """Return the mobile signal a list's note implies: ``"2g"`` or ``"none"``.
+
+    A pocket of poor signal (*lõm sóng*, *sóng yếu*, *chập chờn*, *2G*) is
+    ``"2g"``: some signal, no usable mobile broadband. No signal (*trắng
+    sóng*, *không có sóng*), any other note or none is ``"none"``.
+
+    Examples
+    --------
+    >>> signal_from_note("Lõm sóng"), signal_from_note("trắng sóng"), signal_from_note("")
+    ('2g', 'none', 'none')
+    """
+    key = fold(note, keep_prefix=True)
+    if any(w in key for w in _NO_SIGNAL):
+        return "none"
+    return "2g" if any(w in key for w in _POOR_SIGNAL) else "none"
+
+
+def parse_count(text: str) -> int | None:
+    """Return a count written as ``"1.234"`` or ``"56"``; anything else is ``None``.
+
+    Examples
+    --------
+    >>> parse_count("1.234"), parse_count("Bản Nà Vạc"), parse_count("")
+    (1234, None, None)
+    """
+    try:
+        return parse_int(text)
+    except ValueError:
+        return None
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", strip_accents(text).lower()).split())
+
+
+def _cell(row: list[str], cols: dict[str, int], name: str) -> str:
+    return row[cols[name]] if name in cols else ""
+
+
+def _label(row: list[str], cols: dict[str, int]) -> str:
+    """First text left of (or in) the village column, row numbering skipped."""
+    for j in range(cols["village_name"] + 1):
+        value = row[j]
+        if value and not (j == cols.get("stt") and _NUMBERING.fullmatch(value)):
+            return value
+    return ""
+
+
+def _total_kind(label: str) -> str | None:
+    """``"grand"``, ``"district"`` or ``"commune"`` for a total or subtotal label."""
+    m = _TOTAL.match(_words(label))
+    if m is None:
+        return None
+    rest = m.group(2)
+    if rest in _GRAND_REST:
+        return "grand"
+    for words, kind in ((_DISTRICT_WORDS, "district"), (_COMMUNE_WORDS, "commune")):
+        if any(rest == w or rest.startswith(w + " ") for w in words):
+            return kind
+    return None
+
+
+def _group_kind(row: list[str], cols: dict[str, int], label: str) -> tuple[str, str] | None:
+    """("district" | "commune", name) for a group row, else None."""
+    m = _ROMAN_LABEL.fullmatch(label)
+    if m:
+        return "district", tidy_name(m.group(2) or m.group(4))
+    stt = _cell(row, cols, "stt")
+    words = _words(label)
+    if (stt and _ROMAN.fullmatch(stt)) or words.startswith(tuple(w + " " for w in _DISTRICT_WORDS)):
+        return "district", tidy_name(label, numbered=True)
+    counts = _cell(row, cols, "households") or _cell(row, cols, "population")
+    if words.startswith(tuple(w + " " for w in _COMMUNE_WORDS)) or not counts:
+        return "commune", tidy_name(label, numbered=True)
+    return None
+
+
+def _commune_scope(p: ListRows) -> tuple[str, ...]:
+    return ("c", fold(p.district), fold(p.commune))
+
+
+def parse_row(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
+    """Read one row under the header into ``p``.
+
+    Parameters
+    ----------
+    p : ListRows
+        The state, updated in place.
+    row : list of str
+        The cells as written.
+    filled : list of str
+        The same cells with merged ranges filled (notes and other columns
+        are read from these).
+    r : int
+        The sheet row number.
+
+    Examples
+    --------
+    >>> p = ListRows("list.csv", {"stt": 0, "commune_name": 1, "village_name": 2},
+    ...              {"village_name": "Tên bản"})
+    >>> parse_row(p, ["I", "HUYỆN SỐP CỘP", ""], ["I", "HUYỆN SỐP CỘP", ""], 5)
+    >>> parse_row(p, ["1", "Mường Lạn", "Bản Nà Vạc"], ["1", "Mường Lạn", "Bản Nà Vạc"], 6)
+    >>> p.records[0]["district_name"], p.records[0]["commune_name"]
+    ('Huyện Sốp Cộp', 'Mường Lạn')
+    """
+    if not any(row):
+        p.counts["blank"] += 1
+        return
+    label = _label(row, p.cols)
+    hh, pop = _cell(row, p.cols, "households"), _cell(row, p.cols, "population")
+    total = _total_kind(label) if label else None
+    if total == "grand":
+        p.grand.append((r, label, hh, pop, len(p.records)))
+    elif total is not None:
+        p.counts["subtotal"] += 1
+        scope = ("d", fold(p.district)) if total == "district" else _commune_scope(p)
+        p.checks.append((r, label, hh, pop, scope))
+    elif _cell(row, p.cols, "village_name") and not _names_a_unit(row, p.cols, label):
+        _village(p, row, filled, r)
+    else:
+        _group(p, row, r, label, hh, pop)
+
+
+def _names_a_unit(row: list[str], cols: dict[str, int], label: str) -> bool:
+    """A group row written in the village column (lists without Huyện or Xã columns)."""
+    if label != _cell(row, cols, "village_name"):
+        return False
+    stt = _cell(row, cols, "stt")
+    units = tuple(w + " " for w in (*_DISTRICT_WORDS, *_COMMUNE_WORDS))
+    return bool(_ROMAN.fullmatch(stt) or _ROMAN_LABEL.fullmatch(label)) or _words(label).startswith(
+        units
+    )
+
+
+def _group(p: ListRows, row: list[str], r: int, label: str, hh: str, pop: str) -> None:
+    group = _group_kind(row, p.cols, label) if label else None
+    weak = (
+        group is not None
+        and group[0] == "commune"
+        and not _words(label).startswith(tuple(w + " " for w in _COMMUNE_WORDS))
+    )
+    text = fold(" ".join(row), keep_prefix=True)
+    numbers = parse_count(hh) is not None or parse_count(pop) is not None
+    footer = any(w in text for w in _FOOTER) or (p.grand and not numbers)
+    if footer and (weak or group is None):
+        p.counts["footer"] += 1  # signatures and notes under the table
+        return
+    if group is None:
+        _no_village(p, row, r)
+        return
+    p.counts["group"] += 1
+    kind, name = group
+    if kind == "district":
+        p.district, p.commune = name, ""
+        scope: tuple[str, ...] = ("d", fold(name))
+    else:
+        p.commune = name
+        scope = _commune_scope(p)
+    if hh or pop:
+        p.checks.append((r, label, hh, pop, scope))
+
+
+def _no_village(p: ListRows, row: list[str], r: int) -> None:
+    names = {j: p.headers.get(c, c) for c, j in p.cols.items()}
+    found = ", ".join(f"{names.get(j, f'column {j + 1}')} = {v!r}" for j, v in enumerate(row) if v)
+    p.problems.append(
+        Problem(
+            p.src,
+            f"no village name, found {found}; expected a village name, a group row "
+            "('I. HUYỆN SỐP CỘP', 'Xã Mường Lạn') or a total row ('Tổng cộng'); row not read",
+            row=r,
+            column=p.headers["village_name"],
+            kind="missing_village",
+        )
+    )
+
+
+def _village(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
+    district, commune = _cell(row, p.cols, "district_name"), _cell(row, p.cols, "commune_name")
+    if district and fold(district) != fold(p.district):
+        p.district, p.commune = tidy_name(district), ""
+    if commune:
+        p.commune = tidy_name(commune)
+    elif p.commune:
+        p.counts["filled"] += 1
+    else:
+        where = f" in {p.district}" if p.district else ""
+        p.problems.append(
+            Problem(
+                p.src,
+                f"no commune: the commune cell is blank and no commune is named above it{where}; "
+                "expected a commune name (the village is kept without one)",
+                row=r,
+                column=p.headers.get("commune_name", p.headers["village_name"]),
+                kind="missing_commune",
+            )
+        )
+    note = _cell(filled, p.cols, "note")
+    record: dict[str, str | int] = {
+        "village_name": _cell(row, p.cols, "village_name"),
+        "commune_name": p.commune,
+        "district_name": p.district,
+        "households": _cell(row, p.cols, "households"),
+        "population": _cell(row, p.cols, "population"),
+        "mobile_signal": signal_from_note(note),
+        "note": note,
+        "row": r,
+    }
+    for name, j in p.cols.items():
+        if name not in record:
+            record[name] = filled[j]
+    p.records.append(record)
+
+
+def _sums(records: list[dict[str, str | int]]) -> dict[tuple[str, ...], list[int]]:
+    """Scope -> [households, people, villages, villages without households, without people]."""
+    sums: dict[tuple[str, ...], list[int]] = {}
+    for rec in records:
+        d, c = fold(rec["district_name"]), fold(rec["commune_name"])
+        for scope in (("all",), ("d", d), ("c", d, c)):
+            acc = sums.setdefault(scope, [0, 0, 0, 0, 0])
+            acc[2] += 1
+            for k, col in enumerate(_COUNTS):
+                n = parse_count(str(rec[col]))
+                acc[k] += n or 0
+                acc[3 + k] += n is None
+    return sums
+
+
+def check_totals(rows: ListRows, problems: list[Problem]) -> int:
+    """Compare the numbers of total, subtotal and group rows with the villages read.
+
+    The total row is the last "Tổng cộng" (or bare "Cộng") row with no
+    village after it; earlier ones count as subtotals. A number that differs
+    from the sum of the villages under it is a warning giving both.
+
+    Parameters
+    ----------
+    rows : ListRows
+        The rows read (``counts["subtotal"]`` is updated).
+    problems : list of Problem
+        Warnings are appended here.
+
+    Returns
+    -------
+    int
+        The number of total rows (0 or 1).
+
+    Examples
+    --------
+    >>> rows = ListRows("l.csv", {"village_name": 0, "households": 1},
+    ...                 {"village_name": "Tên bản", "households": "Số hộ"})
+    >>> parse_row(rows, ["Bản Nà Vạc", "40"], ["Bản Nà Vạc", "40"], 3)
+    >>> parse_row(rows, ["Tổng cộng", "45"], ["Tổng cộng", "45"], 4)
+    >>> found = []
+    >>> check_totals(rows, found), found[0].message
+    (1, "the row 'Tổng cộng' says households 45; the 1 village(s) read under it sum to 40")
+    """
+    checks = list(rows.checks)
+    grand = [g for g in rows.grand if g[4] == len(rows.records)][-1:]
+    for r, label, hh, pop, _ in grand:
+        checks.append((r, label, hh, pop, ("all",)))
+    sums = _sums(rows.records)
+    for r, label, hh, pop, scope in checks:
+        acc = sums.get(scope, [0, 0, 0, 0, 0])
+        for k, (col, written) in enumerate(zip(_COUNTS, (hh, pop), strict=True)):
+            n = parse_count(written)
+            if not written or n == acc[k]:
+                continue
+            missing = f" ({acc[3 + k]} without a number)" if acc[3 + k] else ""
+            found = f"{written!r} is not a number" if n is None else f"says {col} {written}"
+            problems.append(
+                Problem(
+                    rows.src,
+                    f"the row {label!r} {found}; the {acc[2]} village(s) read under it sum to "
+                    f"{acc[k]}{missing}",
+                    row=r,
+                    column=rows.headers.get(col),
+                    severity="warning",
+                    kind="total_mismatch",
+                )
+            )
+    rows.counts["subtotal"] += len(rows.grand) - len(grand)
+    return len(grand)
+
+
+def village_ids(rows: ListRows, problems: list[Problem]) -> list[str]:
+    """Derive village ids from the folded district, commune and village names.
+
+    ``"<district>.<commune>.<village>"`` folded (accents, case, spaces and
+    unit prefixes removed, ``_`` for a missing name); the second village of
+    the same name in one commune gets ``-2``, the third ``-3``, by order of
+    appearance, with a warning naming their rows. One warning says how ids
+    were made.
+
+    Examples
+    --------
+    >>> rows = ListRows("l.csv", {"commune_name": 0, "village_name": 1}, {"village_name": "Bản"})
+    >>> for r, cells in enumerate([["Xã Mường Lạn", "Bản Nà Vạc"], ["", "Nà Vạc"]], start=3):
+    ...     parse_row(rows, cells, cells, r)
+    >>> village_ids(rows, [])
+    ['_.muonglan.navac', '_.muonglan.navac-2']
+    """
+    seen: dict[str, list[int]] = {}
+    ids = []
+    for i, rec in enumerate(rows.records):
+        parts = (rec["district_name"], rec["commune_name"], rec["village_name"])
+        base = ".".join(fold(p) or "_" for p in parts)
+        n = len(seen.setdefault(base, []))
+        ids.append(base if n == 0 else f"{base}-{n + 1}")
+        seen[base].append(i)
+    for idx in seen.values():
+        if len(idx) > 1:
+            rec = rows.records[idx[0]]
+            place = (
+                f"{rec['commune_name'] or 'no commune'} ({rec['district_name'] or 'no district'})"
+            )
+            listed = ", ".join(f"row {rows.records[i]['row']} {ids[i]!r}" for i in idx)
+            problems.append(
+                Problem(
+                    rows.src,
+                    f"{len(idx)} villages named {rec['village_name']!r} in {place}: {listed}; "
+                    "ids numbered by order of appearance; check they are not one village twice",
+                    row=int(rows.records[idx[-1]]["row"]),
+                    column=rows.headers["village_name"],
+                    severity="warning",
+                    kind="duplicate_village",
+                )
+            )
+    if ids:
+        problems.append(
+            Problem(
+                rows.src,
+                "the list has no village id: village_id derived from the district, commune and "
+                f"village names, accents, case, spaces and prefixes removed (e.g. {ids[0]!r}); "
+                "the same names give the same id whatever the row number (STT)",
+                severity="warning",
+                kind="derived_ids",
+            )
+        )
+    return ids
