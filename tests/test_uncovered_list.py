@@ -332,7 +332,7 @@ def test_two_row_header(tmp_path: Path, data, fmt: str) -> None:
     assert got(table.frame) == expected(data)
     assert table.headers["households"] == "Quy mô / Số hộ"
     assert table.headers["commune_name"] == "Xã, phường, thị trấn"
-    assert table.frame["row"].iloc[0] == "4"
+    assert table.frame["row"].iloc[0] == 4
 
 
 def test_new_district_resets_the_commune(tmp_path: Path, data) -> None:
@@ -389,3 +389,41 @@ def test_names_match_the_registry(tmp_path: Path, data) -> None:
     }
     pairs = set(zip(frame["district_name"].map(fold), frame["commune_name"].map(fold), strict=True))
     assert pairs <= known and len(pairs) == 6
+
+
+def test_merged_commune_cells_alone_make_a_list(tmp_path: Path, data) -> None:
+    sheet = Sheet()
+    sheet.add("Xã", "Tên bản", "Số hộ")
+    for commune in dict.fromkeys(v.commune for v in data):
+        first = len(sheet.rows) + 1
+        for v in (v for v in data if v.commune == commune):
+            sheet.add(commune if len(sheet.rows) + 1 == first else "", v.name, v.households)
+        sheet.merges.append(f"A{first}:A{len(sheet.rows)}")
+    assert looks_like_uncovered_list(sheet.xlsx(tmp_path / "merged.xlsx"))
+    frame = read_uncovered_list(tmp_path / "merged.xlsx").frame
+    assert frame["commune_name"].tolist() == [v.commune for v in data]
+
+
+def test_bare_subtotal_then_commune_without_prefix(tmp_path: Path, data) -> None:
+    """'Cộng' after each commune, communes named without 'Xã', signatures under the total."""
+    mine = data[:4]
+    sheet = Sheet()
+    sheet.add("STT", "Tên bản", "Số hộ", "Số dân")
+    for n, commune in enumerate(dict.fromkeys(v.commune for v in mine)):
+        sheet.add(n + 1, commune.removeprefix("Xã "))
+        block = [v for v in mine if v.commune == commune]
+        for j, v in enumerate(block):
+            sheet.add(f"{n + 1}.{j + 1}", v.name, v.households, v.population)
+        sheet.add("Cộng", "", sum(v.households for v in block), "")
+    sheet.add("Tổng cộng", "", sum(v.households for v in mine), "")
+    sheet.add("", "Người lập biểu")
+    sheet.add("", "Lò Văn Thanh")
+    table = read_uncovered_list(sheet.csv(tmp_path / "l.csv"))
+    want = [v.commune.removeprefix("Xã ") for v in mine]
+    assert table.frame["commune_name"].tolist() == want
+    assert table.frame["village_name"].tolist() == [v.name for v in mine]
+    (summary,) = kinds(table, "list_rows")
+    assert "2 district/commune group rows, 2 subtotal rows, 1 total row" in summary.message
+    assert "2 footer rows" in summary.message
+    assert not [p for p in table.problems if p.severity == "error"]
+    assert not kinds(table, "total_mismatch")

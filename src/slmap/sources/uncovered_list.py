@@ -98,7 +98,7 @@ def _header_of(value: str) -> str | None:
 
 def _score(row: list[str]) -> tuple[int, list[str | None]]:
     rec = [_header_of(v) for v in row]
-    found = {c for c in rec if c}
+    found = {c for c in rec if c and c != "group"}
     return (len(found) if "village_name" in found and len(found) >= 2 else 0), rec
 
 
@@ -204,8 +204,8 @@ def _commune_merged(raw: list[list[str]], merges: list[tuple[int, int, int, int]
     found = _find_header(raw)
     if found is None or "commune_name" not in found[2]:
         return False
-    col = found[2].index("commune_name")
-    return any(c0 <= col <= c1 and r1 > r0 for r0, c0, r1, c1 in merges)
+    last, col = found[1], found[2].index("commune_name")
+    return any(c0 <= col <= c1 and r1 > r0 > last for r0, c0, r1, c1 in merges)
 
 
 def _delimiter_score(text: str, delimiter: str) -> tuple[int, int]:
@@ -257,21 +257,27 @@ def _is_numbering_row(row: list[str]) -> bool:
     return numbers == sorted(set(numbers)) and numbers[0] <= 1
 
 
-def _summary(rows: ListRows, titles: int, blanks: int, totals: int, filled: int) -> str:
+def _summary(rows: ListRows, titles: int, blanks: int, totals: int) -> str:
     parts = [
         (titles, "title row"),
         (blanks + rows.counts["blank"], "blank row"),
         (rows.counts["group"], "district/commune group row"),
         (rows.counts["subtotal"], "subtotal row"),
         (totals, "total row"),
-        (rows.counts["footer"], "footer row"),
+        (len(rows.footer_rows), "footer row"),
     ]
     said = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in parts if n]
     text = f"read {len(rows.records)} villages without mobile broadband"
     if said:
         text += "; skipped " + ", ".join(said)
-    if filled:
-        text += f"; {filled} village(s) took the commune of the cell above (merged or blank)"
+    if rows.footer_rows:
+        listed = ", ".join(map(str, rows.footer_rows))
+        text += f" (footer rows {listed}: text under the total row, e.g. signatures)"
+    if rows.filled_rows:
+        text += (
+            f"; {len(rows.filled_rows)} village(s) took the commune of the cell above "
+            "(merged or blank)"
+        )
     return text
 
 
@@ -293,8 +299,10 @@ def _read_rows(sheet: _Sheet, src: str) -> tuple[TableRead, ListRows, str]:
     body = last + 1
     if body < len(sheet.raw) and _is_numbering_row(sheet.raw[body]):
         titles, body = titles + 1, body + 1
+    stt = cols.get("stt")
     for i in range(body, len(sheet.raw)):
-        parse_row(rows, sheet.raw[i], sheet.filled[i], i + 1)
+        following = sheet.raw[i + 1][stt] if stt is not None and i + 1 < len(sheet.raw) else ""
+        parse_row(rows, sheet.raw[i], sheet.filled[i], i + 1, following)
     problems += rows.problems
     totals = check_totals(rows, problems)
     ids = village_ids(rows, problems)
@@ -302,7 +310,7 @@ def _read_rows(sheet: _Sheet, src: str) -> tuple[TableRead, ListRows, str]:
         0,
         Problem(
             src,
-            _summary(rows, titles, len(above) - titles, totals, rows.counts["filled"]),
+            _summary(rows, titles, len(above) - titles, totals),
             severity="warning",
             kind="list_rows",
         ),
@@ -311,6 +319,7 @@ def _read_rows(sheet: _Sheet, src: str) -> tuple[TableRead, ListRows, str]:
     frame = pd.DataFrame(rows.records, columns=columns, dtype=object)
     frame["village_id"] = pd.Series(ids, index=frame.index, dtype=object)
     frame = frame.fillna("").astype(str)
+    frame["row"] = frame["row"].astype(int)
     title = " ".join(v for r in above for v in r if v)
     table = TableRead(frame, src, headers, sheet.problems + problems, sheet.encoding)
     return table, rows, title
@@ -382,5 +391,5 @@ def looks_like_uncovered_list(source: str | Path | pd.DataFrame) -> bool:
     except InputError:
         return False
     titled = any(w in fold(title, keep_prefix=True) for w in _TITLE_WORDS)
-    grouped = rows.counts["group"] > 0 or rows.counts["filled"] > 0
+    grouped = rows.counts["group"] > 0 or bool(rows.filled_rows)
     return titled or grouped or sheet.merged_commune

@@ -75,13 +75,18 @@ class ListRows:
     problems : list of Problem
         Errors (rows without a village name, villages without a commune).
     counts : dict
-        Rows by kind: ``blank``, ``group``, ``subtotal``; ``filled`` counts
-        villages whose commune came from a cell above.
+        Rows by kind: ``blank``, ``group``, ``subtotal``.
     checks : list of Check
         Group and subtotal rows that carry numbers, to compare with sums.
     grand : list
         Candidate total rows: (row, label, households, people, villages read
         before it).
+    group_rows : list of int
+        Rows read as group rows (those under the total row are footers).
+    footer_rows : list of int
+        Rows of text under the table (signatures), skipped.
+    filled_rows : list of int
+        Villages whose commune came from a cell above (merged or blank).
     """
 
     src: str
@@ -94,6 +99,9 @@ class ListRows:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     checks: list[Check] = field(default_factory=list)
     grand: list[tuple[int, str, str, str, int]] = field(default_factory=list)
+    group_rows: list[int] = field(default_factory=list)
+    footer_rows: list[int] = field(default_factory=list)
+    filled_rows: list[int] = field(default_factory=list)
 
 
 def tidy_name(name: str, *, numbered: bool = False) -> str:
@@ -192,7 +200,7 @@ def _commune_scope(p: ListRows) -> tuple[str, ...]:
     return ("c", fold(p.district), fold(p.commune))
 
 
-def parse_row(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
+def parse_row(p: ListRows, row: list[str], filled: list[str], r: int, next_stt: str = "") -> None:
     """Read one row under the header into ``p``.
 
     Parameters
@@ -206,6 +214,9 @@ def parse_row(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
         are read from these).
     r : int
         The sheet row number.
+    next_stt : str
+        The row number (STT) of the next row: a row "1 | Mường Lạn" without
+        counts followed by "1.1" or "a" heads a commune block.
 
     Examples
     --------
@@ -228,17 +239,21 @@ def parse_row(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
         p.counts["subtotal"] += 1
         scope = ("d", fold(p.district)) if total == "district" else _commune_scope(p)
         p.checks.append((r, label, hh, pop, scope))
-    elif _cell(row, p.cols, "village_name") and not _names_a_unit(row, p.cols, label):
+    elif _cell(row, p.cols, "village_name") and not _names_a_unit(row, p.cols, label, next_stt):
         _village(p, row, filled, r)
     else:
         _group(p, row, r, label, hh, pop)
 
 
-def _names_a_unit(row: list[str], cols: dict[str, int], label: str) -> bool:
+def _names_a_unit(row: list[str], cols: dict[str, int], label: str, next_stt: str) -> bool:
     """A group row written in the village column (lists without Huyện or Xã columns)."""
     if label != _cell(row, cols, "village_name"):
         return False
     stt = _cell(row, cols, "stt")
+    counts = _cell(row, cols, "households") or _cell(row, cols, "population")
+    heads = next_stt.startswith(stt + ".") or next_stt.rstrip(".)") == "a"
+    if stt.isdigit() and heads and not counts:
+        return True
     units = tuple(w + " " for w in (*_DISTRICT_WORDS, *_COMMUNE_WORDS))
     return bool(_ROMAN.fullmatch(stt) or _ROMAN_LABEL.fullmatch(label)) or _words(label).startswith(
         units
@@ -254,14 +269,14 @@ def _group(p: ListRows, row: list[str], r: int, label: str, hh: str, pop: str) -
     )
     text = fold(" ".join(row), keep_prefix=True)
     numbers = parse_count(hh) is not None or parse_count(pop) is not None
-    footer = any(w in text for w in _FOOTER) or (p.grand and not numbers)
-    if footer and (weak or group is None):
-        p.counts["footer"] += 1  # signatures and notes under the table
+    if (weak and any(w in text for w in _FOOTER)) or (group is None and p.grand and not numbers):
+        p.footer_rows.append(r)  # signatures and notes under the table
         return
     if group is None:
         _no_village(p, row, r)
         return
     p.counts["group"] += 1
+    p.group_rows.append(r)
     kind, name = group
     if kind == "district":
         p.district, p.commune = name, ""
@@ -295,7 +310,7 @@ def _village(p: ListRows, row: list[str], filled: list[str], r: int) -> None:
     if commune:
         p.commune = tidy_name(commune)
     elif p.commune:
-        p.counts["filled"] += 1
+        p.filled_rows.append(r)
     else:
         where = f" in {p.district}" if p.district else ""
         p.problems.append(
@@ -344,8 +359,10 @@ def check_totals(rows: ListRows, problems: list[Problem]) -> int:
     """Compare the numbers of total, subtotal and group rows with the villages read.
 
     The total row is the last "Tổng cộng" (or bare "Cộng") row with no
-    village after it; earlier ones count as subtotals. A number that differs
-    from the sum of the villages under it is a warning giving both.
+    village after it; earlier ones count as subtotals. Text under it without
+    numbers or row number (signatures) is moved to ``footer_rows``. A number
+    that differs from the sum of the villages under it is a warning giving
+    both.
 
     Parameters
     ----------
@@ -370,7 +387,13 @@ def check_totals(rows: ListRows, problems: list[Problem]) -> int:
     (1, "the row 'Tổng cộng' says households 45; the 1 village(s) read under it sum to 40")
     """
     checks = list(rows.checks)
-    grand = [g for g in rows.grand if g[4] == len(rows.records)][-1:]
+    grand = rows.grand[-1:]
+    if grand and not all(_footer_like(rec) for rec in rows.records[grand[0][4] :]):
+        grand = []  # villages follow: the last "Cộng" was a subtotal
+    if grand:  # text under the total row: signatures, names
+        rows.footer_rows += [int(rec["row"]) for rec in rows.records[grand[0][4] :]]
+        del rows.records[grand[0][4] :]
+        rows.filled_rows = [r for r in rows.filled_rows if r < grand[0][0]]
     for r, label, hh, pop, _ in grand:
         checks.append((r, label, hh, pop, ("all",)))
     sums = _sums(rows.records)
@@ -394,7 +417,14 @@ def check_totals(rows: ListRows, problems: list[Problem]) -> int:
                 )
             )
     rows.counts["subtotal"] += len(rows.grand) - len(grand)
+    late = [r for r in rows.group_rows if grand and r > grand[0][0]]
+    rows.counts["group"] -= len(late)
+    rows.footer_rows = sorted(rows.footer_rows + late)
     return len(grand)
+
+
+def _footer_like(rec: dict[str, str | int]) -> bool:
+    return not (rec["households"] or rec["population"] or rec.get("stt"))
 
 
 def village_ids(rows: ListRows, problems: list[Problem]) -> list[str]:
