@@ -37,13 +37,8 @@ from slmap.schema import canonical_header
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.tables import TableRead
-from slmap.sources.uncovered_rows import (
-    ListRows,
-    check_totals,
-    parse_count,
-    parse_row,
-    village_ids,
-)
+from slmap.sources.uncovered_checks import check_totals, village_ids
+from slmap.sources.uncovered_rows import ListRows, parse_count, parse_row
 
 __all__ = ["LIST_HEADERS", "looks_like_uncovered_list", "read_uncovered_list"]
 
@@ -177,19 +172,7 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     except OSError as exc:
         raise InputError(f"{src}: cannot be read ({exc.strerror})") from None
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or raw_bytes.startswith(b"PK\x03\x04"):
-        frame, problems = read_excel_cells(
-            path, sheet, lambda f: _find_header(_grid(f)) is not None
-        )
-        raw = _grid(frame)
-        if looks_like_tcvn3(" ".join({v for row in raw for v in row})):
-            raise InputError(f"{src}: {TCVN3_MESSAGE}")
-        filled = [list(r) for r in raw]
-        merges = _merges(path, sheet, raw)
-        for r0, c0, r1, c1 in merges:
-            for r in range(r0, min(r1, len(raw) - 1) + 1):
-                for c in range(c0, min(c1, len(raw[r]) - 1) + 1):
-                    filled[r][c] = raw[r0][c0]
-        return _Sheet(raw, filled, problems=problems, merged_commune=_commune_merged(raw, merges))
+        return _read_excel(path, sheet)
     text, enc, problems = decode_text(raw_bytes, encoding, src)
     if not text.strip():
         raise InputError(f"{src}: the file is empty; expected a list of villages with a header")
@@ -198,6 +181,21 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems)
+
+
+def _read_excel(path: Path, sheet: str | None) -> _Sheet:
+    """Cells of the sheet, and the same cells with every merged range filled."""
+    frame, problems = read_excel_cells(path, sheet, lambda f: _find_header(_grid(f)) is not None)
+    raw = _grid(frame)
+    if looks_like_tcvn3(" ".join({v for row in raw for v in row})):
+        raise InputError(f"{path}: {TCVN3_MESSAGE}")
+    filled = [list(r) for r in raw]
+    merges = _merges(path, sheet, raw)
+    for r0, c0, r1, c1 in merges:
+        for r in range(r0, min(r1, len(raw) - 1) + 1):
+            for c in range(c0, min(c1, len(raw[r]) - 1) + 1):
+                filled[r][c] = raw[r0][c0]
+    return _Sheet(raw, filled, problems=problems, merged_commune=_commune_merged(raw, merges))
 
 
 def _commune_merged(raw: list[list[str]], merges: list[tuple[int, int, int, int]]) -> bool:
