@@ -427,3 +427,32 @@ def test_bare_subtotal_then_commune_without_prefix(tmp_path: Path, data) -> None
     assert "2 footer rows" in summary.message
     assert not [p for p in table.problems if p.severity == "error"]
     assert not kinds(table, "total_mismatch")
+
+
+def test_merged_note_on_the_second_sheet(tmp_path: Path, data) -> None:
+    """A note merged down over a commune's villages applies to each; the cover sheet is skipped."""
+    sheet = grouped_list(data)
+    first = next(i for i, r in enumerate(sheet.rows, 1) if r[3:4] == [data[2].name])
+    sheet.rows[first - 1][6] = "Lõm sóng"
+    sheet.rows[first][6] = ""
+    sheet.merges.append(f"G{first}:G{first + 1}")
+    path = sheet.xlsx(tmp_path / "l.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cover = wb.create_sheet("Bìa", 0)
+    cover["A1"] = "BÁO CÁO HIỆN TRẠNG HẠ TẦNG VIỄN THÔNG NĂM 2023"
+    wb.save(path)
+    table = read_uncovered_list(path)
+    assert table.frame["note"].iloc[2:4].tolist() == ["Lõm sóng", "Lõm sóng"]
+    assert table.frame["mobile_signal"].iloc[2:4].tolist() == ["2g", "2g"]
+    assert [p.kind for p in table.problems].count("sheet_chosen") == 1
+    assert got(table.frame)[4:] == expected(data)[4:]
+
+
+def test_unicode_text_export(tmp_path: Path, data) -> None:
+    """Excel's "Unicode text": UTF-16, tab-separated."""
+    path = tmp_path / "l.txt"
+    with open(path, "w", encoding="utf-16", newline="") as f:
+        csv.writer(f, delimiter="\t").writerows(grouped_list(data).rows)
+    table = read_uncovered_list(path)
+    assert table.encoding == "utf-16"
+    assert got(table.frame) == expected(data)
