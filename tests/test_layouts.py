@@ -149,12 +149,11 @@ def test_change_on_the_sample(upstream_env):
     result = CliRunner().invoke(cli, ["change", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = pd.DataFrame(json.loads(result.stdout))
-    assert set(rows.columns) == {"level", "code", "name", "villages_no_mbb_before",
-                                 "villages_no_mbb_after", "newly_covered", "newly_uncovered"}  # fmt: skip
+    counts = ["villages_no_mbb_before", "villages_no_mbb_after", "newly_covered", "newly_uncovered"]
+    assert set(rows.columns) == {"level", "code", "name", *counts}
     province = rows[rows.level == "province"].iloc[0]
     assert (province.villages_no_mbb_before, province.villages_no_mbb_after) == (216, 123)
     assert (province.newly_covered, province.newly_uncovered) == (93, 0)
-    counts = ["villages_no_mbb_before", "villages_no_mbb_after", "newly_covered", "newly_uncovered"]
     for level in ("commune", "district"):
         assert rows[rows.level == level][counts].sum().tolist() == province[counts].tolist()
     assert (rows.level == "commune").sum() == 75
@@ -211,12 +210,30 @@ def test_older_names_only_file_gets_a_short_diagnosis(shared_geodata, upstream_e
         assert "best fit layout 2023 (204)" in result.stderr
 
 
-def test_district_names_are_never_taken_for_commune_names(
-    shared_geodata, upstream_env, tmp_path
-):
+def test_district_names_are_never_taken_for_commune_names(shared_geodata, upstream_env, tmp_path):
     path = _older_names_only_file(shared_geodata, tmp_path)
     result = CliRunner().invoke(
         cli, ["validate", "--boundaries", str(path), "--name-field", "Quan"]
     )
     assert result.exit_code == 1
     assert "holds district names" in result.stderr and "--district-field" in result.stderr
+
+
+def test_published_list_of_uncovered_villages_loads_in_its_communes(tmp_path, upstream_env):
+    from test_uncovered_list import grouped_list, villages
+
+    data = villages()
+    path = grouped_list(data).xlsx(tmp_path / "danh_sach.xlsx")
+    model = load_coverage(register=path)
+    assert any(p.kind == "list_detected" for p in model.problems)
+    assert len(model.villages) == len(data) and len(model.rejects) == 0
+    assert not model.villages["mobile_broadband"].any()
+    assert int(model.province["villages_no_mbb"].iloc[0]) == len(data)
+    old = layouts.units("2023").set_index("commune_code")
+    got = model.villages.set_index("village_name")
+    for v in data:  # each village in its 2023 commune, moved to that commune's 2025 unit
+        code = got.at[v.name, "commune_code_old"]
+        assert old.at[code, "commune_name"] == v.commune
+        assert old.at[code, "district_name"] == v.district
+    forced = load_coverage(register=path, uncovered_list=True)
+    assert len(forced.villages) == len(data)

@@ -308,6 +308,8 @@ def _known_repairs(problems: list[Problem], pinned: bool) -> list[Problem]:
 def _resolved_register(table, communes, target, province, input_layout, verbose):
     """Check the register, find each village's commune and move it to ``target``."""
     typed, row_problems = check_register(table.frame, table.headers, table.source)
+    if "fibre" not in typed:  # a published list of uncovered villages says nothing of fibre
+        typed["fibre"] = pd.array([pd.NA] * len(typed), dtype="boolean")
     typed, ref_problems, found = resolve_village_communes(
         typed,
         table.headers,
