@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from _browser import CHROMIUM
 from _browser import CHROMIUM_ARGS as ARGS
 
-_READY = """() => {
+READY = """() => {
   if (document.readyState !== "complete" || typeof L === "undefined") return false;
   if ("slmapReady" in window && window.slmapReady !== true) return false;
   return Object.keys(window).some(function (k) {
@@ -28,7 +28,7 @@ _READY = """() => {
     catch (e) { return false; }
   });
 }"""
-_FRAMES = """() => new Promise(function (done) {
+FRAMES = """() => new Promise(function (done) {
   requestAnimationFrame(function () { requestAnimationFrame(function () {
     done(performance.now()); }); });
 })"""
@@ -37,6 +37,58 @@ _FRAMES = """() => new Promise(function (done) {
 def chromium() -> str | None:
     """Path of the Chromium binary, or None."""
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def _blocking(blocked: list[str]):
+    """A route handler that lets local files through and blocks (and notes) the rest."""
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:", "about:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    return route
+
+
+def ready_times(pages: list[Path], reps: int = 5) -> tuple[list[list[float]], list[str]]:
+    """Seconds to ready of each page, loaded interleaved (A B A B ...) in one browser.
+
+    Returns
+    -------
+    (times, blocked)
+        ``times[i]`` holds the ``reps`` figures of ``pages[i]``; ``blocked`` the URLs
+        the pages tried to fetch from the network (all blocked).
+    """
+    from playwright.sync_api import sync_playwright
+
+    times: list[list[float]] = [[] for _ in pages]
+    blocked: list[str] = []
+
+    route = _blocking(blocked)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=ARGS)
+        try:
+            for _ in range(reps):
+                for i, page_path in enumerate(pages):
+                    times[i].append(_load_once(browser, page_path, route)[0])
+        finally:
+            browser.close()
+    return times, sorted(set(blocked))
+
+
+def _load_once(browser, page_path: Path, route, evaluate: str | None = None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(page_path.resolve().as_uri(), wait_until="load", timeout=120_000)
+    page.wait_for_function(READY, polling=10, timeout=120_000)
+    seconds = page.evaluate(FRAMES) / 1000
+    extra = page.evaluate(evaluate) if evaluate else None
+    context.close()
+    return seconds, extra
 
 
 def time_to_ready(
@@ -56,27 +108,13 @@ def time_to_ready(
     blocked: list[str] = []
     extra = None
 
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:", "about:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
-
+    route = _blocking(blocked)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium(), args=ARGS)
         try:
             for _ in range(reps):
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                context.route("**/*", route)
-                page = context.new_page()
-                page.goto(page_path.resolve().as_uri(), wait_until="load", timeout=120_000)
-                page.wait_for_function(_READY, polling=10, timeout=120_000)
-                times.append(page.evaluate(_FRAMES) / 1000)
-                if evaluate:
-                    extra = page.evaluate(evaluate)
-                context.close()
+                seconds, extra = _load_once(browser, page_path, route, evaluate)
+                times.append(seconds)
         finally:
             browser.close()
     return times, sorted(set(blocked)), extra
