@@ -69,7 +69,7 @@ def test_gadm_file_validates_as_the_2023_layout(shared_geodata, upstream_env):
         cli, ["validate", "--boundaries", str(shared_geodata.joinpath(*GADM))]
     )
     assert result.exit_code == 0, result.output
-    assert "ok: 204 communes (layout 2023 (204))" in result.stdout
+    assert "ok: 204 communes (2023 layout)" in result.stdout
     assert "Traceback" not in result.output
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from slmap import layouts
 from slmap.cli import cli
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
@@ -48,7 +47,7 @@ def validate(all_warnings: bool, **kwargs) -> None:
     if all_warnings:
         echo_warnings(m.problems, per_kind=len(m.problems), notes=True)
         echo_layouts(m.provenance)
-    layout = f"layout {layouts.layout(m.provenance.layout).label(m.provenance.province_codes[0])}"
+    layout = f"{m.provenance.layout} layout"
     click.echo(
         f"ok: {len(m.communes)} communes ({layout}) from {m.provenance.boundaries}; "
         f"{m.read_count} rows read from {m.provenance.register}: {len(m.villages)} loaded, "
