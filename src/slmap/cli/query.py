@@ -18,6 +18,7 @@ import pandas as pd
 from slmap import query as q
 from slmap.cli import cli
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.schema import is_missing
 
 __all__ = ["emit", "query_group"]
 
@@ -51,7 +52,7 @@ def _split(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return "no data"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"

@@ -29,6 +29,7 @@ from slmap.export.atomic import (
     default_rejects_path,
     write_rejects,
 )
+from slmap.schema import is_missing
 
 __all__ = [
     "FIELD_MEANINGS",
@@ -300,7 +301,7 @@ def _write_xlsx(layers: dict[str, gpd.GeoDataFrame], path: Path) -> None:
 
 
 def _isna(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return is_missing(value)
 
 
 def _write_one(
