@@ -18,7 +18,9 @@ from slmap.names import fold, nfc
 __all__ = [
     "BOOL_FALSE",
     "BOOL_TRUE",
+    "BROADBAND_SIGNALS",
     "COLUMNS",
+    "FOUR_G_SIGNALS",
     "MAX_COUNT",
     "SIGNALS",
     "STATISTICS_COLUMNS",
@@ -29,6 +31,7 @@ __all__ = [
     "parse_float",
     "parse_int",
     "parse_signal",
+    "signal_flags",
 ]
 
 
@@ -187,6 +190,9 @@ STATISTICS_COLUMNS: tuple[Column, ...] = (
 )
 
 SIGNALS = ("none", "2g", "3g", "4g", "5g")
+#: Signals that count as mobile broadband (DESIGN §3.3), and those that count as 4G.
+BROADBAND_SIGNALS = ("3g", "4g", "5g")
+FOUR_G_SIGNALS = ("4g", "5g")
 _SIGNAL_ALIASES = {
     "none": "none",
     "no": "none",
@@ -389,3 +395,22 @@ def parse_signal(value: object) -> str | None:
         return _SIGNAL_ALIASES[key]
     expected = ", ".join(SIGNALS)
     raise ValueError(f"expected one of {expected}, found {nfc(str(value))!r}")
+
+
+def signal_flags(signal: pd.Series) -> pd.DataFrame:
+    """The product's rule: ``mobile_broadband`` (3G, 4G, 5G) and ``has_4g`` (4G, 5G).
+
+    A missing signal is neither.
+
+    Examples
+    --------
+    >>> signal_flags(pd.Series(["none", "2g", "3g", "4g", "5g", None])).to_numpy().tolist()
+    [[False, False], [False, False], [True, False], [True, True], [True, True], [False, False]]
+    """
+    return pd.DataFrame(
+        {
+            "mobile_broadband": signal.isin(BROADBAND_SIGNALS).astype(bool),
+            "has_4g": signal.isin(FOUR_G_SIGNALS).astype(bool),
+        },
+        index=signal.index,
+    )

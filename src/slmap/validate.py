@@ -17,7 +17,14 @@ import pandas as pd
 
 from slmap.errors import Problem, ValidationError
 from slmap.progress import progress_steps
-from slmap.schema import COLUMNS, parse_bool, parse_float, parse_int, parse_signal
+from slmap.schema import (
+    COLUMNS,
+    parse_bool,
+    parse_float,
+    parse_int,
+    parse_signal,
+    signal_flags,
+)
 from slmap.sources.tables import OVERFLOW
 from slmap.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 
@@ -243,8 +250,9 @@ def check_register(
             )
         )
     signal = typed.get("mobile_signal", pd.Series(pd.NA, index=typed.index, dtype="string"))
-    typed["mobile_broadband"] = signal.isin(["3g", "4g", "5g"]).astype(bool)
-    typed["has_4g"] = signal.isin(["4g", "5g"]).astype(bool)
+    flags = signal_flags(signal)
+    typed["mobile_broadband"] = flags["mobile_broadband"]
+    typed["has_4g"] = flags["has_4g"]
     order = {headers.get(c.name, c.name): i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
     return typed, problems
