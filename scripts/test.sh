@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh Debian/Ubuntu machine, then run it.
 #   system: Chromium (browser test) and gdal-bin (ogrinfo reads our Shapefiles)
-#   python: slmap with its [test] extra
+#   python: slmap with its [test] extra, at the versions pinned in constraints.txt
+#           (for the bench: pip install -c constraints.txt -e ".[test,bench]")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-python3 -m pip install -q -e '.[test]'
+python3 -m pip install -q -c constraints.txt -e '.[test]'
 python3 -m ruff check src tests bench
 python3 -m ruff format --check src tests bench
 python3 -m pytest -p no:cacheprovider "$@"

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point, box
 
+from slmap.schema import signal_flags
+
 CHROMIUM = os.environ.get("SLMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,6 +58,11 @@ class FakeModel:
     province: gpd.GeoDataFrame | None
     provenance: Any
     problems: list = field(default_factory=list)
+
+
+def _flags(signal: str) -> dict[str, bool]:
+    """The product's broadband rule for one signal (never re-implemented here)."""
+    return signal_flags(pd.Series([signal])).iloc[0].to_dict()
 
 
 def synthetic_model(*, sample: bool = True, approximate: bool = False) -> FakeModel:
@@ -99,8 +106,7 @@ def synthetic_model(*, sample: bool = True, approximate: bool = False) -> FakeMo
                 "households": 40 + 7 * i,
                 "population": 1200 + 50 * i,
                 "mobile_signal": signal,
-                "mobile_broadband": signal in ("3g", "4g", "5g"),
-                "has_4g": signal in ("4g", "5g"),
+                **_flags(signal),
                 "fibre": [True, False, pd.NA][i % 3],
                 "fibre_households": pd.NA,
                 "grid_power": [True, pd.NA][i % 2],

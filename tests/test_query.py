@@ -14,6 +14,7 @@ from shapely.geometry import box
 from slmap import query
 from slmap.errors import InputError
 from slmap.names import fold
+from slmap.schema import signal_flags
 
 # (code, name, district code, district name, lon0)
 _COMMUNES = [
@@ -53,8 +54,7 @@ def make_model(sample: bool = True, approximate: bool = False):
                 "households": hh,
                 "population": None if hh is None else hh * 4,
                 "mobile_signal": sig,
-                "mobile_broadband": sig in ("3g", "4g", "5g"),
-                "has_4g": sig in ("4g", "5g"),
+                **signal_flags(pd.Series([sig])).iloc[0].to_dict(),
                 "fibre": None if fhh is None else fhh > 0,
                 "fibre_households": fhh,
                 "grid_power": power,

@@ -27,7 +27,14 @@ from slmap import i18n
 from slmap.errors import InputError, Problem
 
 
-def _bad_option(option: str, message: str) -> InputError:
+def bad_option(option: str, message: str) -> InputError:
+    """The error for a command-line option with a bad value (one line, naming the option).
+
+    Examples
+    --------
+    >>> str(bad_option("--k", "k must be at least 1, got 0"))
+    '--k: k must be at least 1, got 0'
+    """
     return InputError(f"{option}: {message}", [Problem(option, message)])
 
 
@@ -37,6 +44,7 @@ __all__ = [
     "NODATA_COLOR",
     "SCHEMES",
     "Classification",
+    "bad_option",
     "classify",
     "parse_breaks",
 ]
@@ -137,14 +145,12 @@ def parse_breaks(text: str | Sequence[float] | None) -> list[float] | None:
         try:
             value = float(item)
         except (TypeError, ValueError):
-            raise _bad_option(
-                "--breaks", f"{item!r} is not a number; expected e.g. 1,3,6"
-            ) from None
+            raise bad_option("--breaks", f"{item!r} is not a number; expected e.g. 1,3,6") from None
         if not math.isfinite(value):
-            raise _bad_option("--breaks", f"{item!r} is not a finite number")
+            raise bad_option("--breaks", f"{item!r} is not a finite number")
         values.append(value)
     if not values:
-        raise _bad_option("--breaks", "no break values given; expected e.g. 1,3,6")
+        raise bad_option("--breaks", "no break values given; expected e.g. 1,3,6")
     return sorted(set(values))
 
 
@@ -183,7 +189,7 @@ def _scheme_bins(data: np.ndarray, scheme: str, k: int) -> np.ndarray:
         try:
             result = mapclassify.classify(data, scheme, k=k)
         except ValueError as exc:
-            raise _bad_option("--scheme", str(exc).splitlines()[0]) from None
+            raise bad_option("--scheme", str(exc).splitlines()[0]) from None
     return np.asarray(result.bins, dtype=float)
 
 
@@ -273,12 +279,12 @@ def classify(
     1
     """
     if k < 1:
-        raise _bad_option("--k", f"k must be at least 1, got {k}")
+        raise bad_option("--k", f"k must be at least 1, got {k}")
     fixed = parse_breaks(breaks) if breaks is not None else None
     scheme = "user_defined" if fixed is not None else (scheme or DEFAULT_SCHEMES.get(metric or ""))
     scheme = scheme or "fisher_jenks"
     if fixed is None and scheme not in SCHEMES:
-        raise _bad_option(
+        raise bad_option(
             "--scheme", f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}"
         )
     integer = metric in _INTEGER_METRICS

@@ -14,10 +14,12 @@ import pandas as pd
 
 __all__ = [
     "METRICS",
+    "SHARES",
     "Metric",
     "fibre_backbone",
     "fibre_household_share",
     "population_4g_share",
+    "recompute_shares",
     "share_4g",
     "summarise",
     "village_count",
@@ -216,3 +218,38 @@ def summarise(
         frame["villages_no_mbb"] = frame["villages_no_mbb"].astype("Int64")
         frame["villages_4g"] = frame["villages_4g"].astype("Int64")
     return frame
+
+
+#: Derived shares and the counts they come from: share -> (numerator, denominator).
+SHARES: dict[str, tuple[str, str]] = {
+    "share_4g": ("villages_4g", "villages"),
+    "pop_4g_share": ("population_4g", "population"),
+    "fibre_hh_share": ("fibre_households", "households"),
+}
+
+
+def recompute_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Recompute every derived share (percent) from the counts in ``frame``.
+
+    Call it after counts were replaced (e.g. commune statistics replacing the
+    village sums of ``population`` or ``households``) so no share is left
+    computed from the old counts. A share whose counts are missing, or whose
+    denominator is 0, is NaN ("no data"); shares whose counts are not columns
+    of ``frame`` are left as they are.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"villages": [4, 0], "villages_4g": [3, 0],
+    ...     "population": pd.array([1000, None], dtype="Int64"), "population_4g": [900, 0],
+    ...     "households": [200, 10], "fibre_households": pd.array([50, None], dtype="Int64")})
+    >>> recompute_shares(f)[["share_4g", "pop_4g_share", "fibre_hh_share"]].to_numpy().tolist()
+    [[75.0, 90.0, 25.0], [nan, nan, nan]]
+    """
+    out = frame.copy()
+    for share, (num, den) in SHARES.items():
+        if num not in out or den not in out:
+            continue
+        n = pd.to_numeric(out[num], errors="coerce").astype("Float64")
+        d = pd.to_numeric(out[den], errors="coerce").astype("Float64")
+        out[share] = (n / d.where(d > 0) * 100).astype(float)
+    return out

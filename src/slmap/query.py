@@ -25,10 +25,12 @@ import pandas as pd
 from slmap import registry
 from slmap.errors import InputError, Problem
 from slmap.names import closest, fold, match_names
+from slmap.validate_geometry import VIETNAM_BOUNDS
 
 __all__ = [
     "PRIORITY_FORMULA",
     "SORT_KEYS",
+    "check_point",
     "communes_by_metric",
     "priority_ranking",
     "resolve_commune",
@@ -288,8 +290,42 @@ def communes_by_metric(
     return _result(frame, filters, list(dict.fromkeys(display)))
 
 
+def check_point(lon: float, lat: float) -> None:
+    """Refuse a query point that is not a WGS84 longitude/latitude, saying why.
+
+    Raises
+    ------
+    InputError
+        Not finite, out of range, or longitude and latitude swapped.
+
+    Examples
+    --------
+    >>> check_point(103.9, 21.3)
+    >>> check_point(21.3, 103.9)
+    Traceback (most recent call last):
+    ...
+    slmap.errors.InputError: --lon 21.3 --lat 103.9: longitude and latitude look swapped; ...
+    """
+    where = f"--lon {lon:g} --lat {lat:g}"
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise InputError(f"{where}: not a WGS84 lon/lat; expected finite degrees")
+    (x0, x1), (y0, y1) = VIETNAM_BOUNDS
+    swapped = (abs(lat) > 90 and abs(lon) <= 90) or (
+        y0 <= lon <= y1 and x0 <= lat <= x1 and not (x0 <= lon <= x1 and y0 <= lat <= y1)
+    )
+    if swapped:
+        raise InputError(
+            f"{where}: longitude and latitude look swapped; try --lon {lat:g} --lat {lon:g} "
+            "(Vietnam lies at lon 102–110, lat 8–24)"
+        )
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InputError(
+            f"{where}: not a WGS84 lon/lat; expected lon -180–180 and lat -90–90 degrees"
+        )
+
+
 def utm_epsg(lon: float, lat: float) -> int:
-    """EPSG code of the WGS84 UTM zone containing a point.
+    """EPSG code of the WGS84 UTM zone containing a point (geopandas' estimate).
 
     Examples
     --------
@@ -298,10 +334,8 @@ def utm_epsg(lon: float, lat: float) -> int:
     >>> utm_epsg(-70.0, -33.0)
     32719
     """
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or math.isnan(lon + lat):
-        raise InputError(f"not a WGS84 lon/lat: {lon}, {lat}")
-    zone = min(int((lon + 180) // 6) + 1, 60)
-    return (32600 if lat >= 0 else 32700) + zone
+    check_point(lon, lat)
+    return gpd.GeoSeries.from_xy([lon], [lat], crs=4326).estimate_utm_crs().to_epsg()
 
 
 def villages_near(

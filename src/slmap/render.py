@@ -32,7 +32,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from slmap import assets, i18n
-from slmap.classify import METRIC_KEYS, Classification, _bad_option, classify
+from slmap.classify import METRIC_KEYS, Classification, bad_option, classify
 from slmap.simplify import DEFAULT_TOLERANCE, simplify_coverage
 
 __all__ = ["TILES", "build_map", "map_html", "render_html"]
@@ -275,11 +275,11 @@ def build_map(
     >>> fmap = build_map(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
     """
     if metric not in METRIC_KEYS:
-        raise _bad_option(
+        raise bad_option(
             "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
         )
     if tiles is not None and tiles not in TILES:
-        raise _bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
+        raise bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
     i18n.t("title", lang)  # validates lang
     strings = i18n.strings(lang)
     layout = getattr(model.provenance, "layout", "2025")

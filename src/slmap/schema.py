@@ -7,23 +7,31 @@ compared after :func:`slmap.names.fold` with prefixes kept, so "Tên bản",
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+import pandas as pd
 
 from slmap.names import fold, nfc
 
 __all__ = [
     "BOOL_FALSE",
     "BOOL_TRUE",
+    "BROADBAND_SIGNALS",
     "COLUMNS",
+    "FOUR_G_SIGNALS",
+    "MAX_COUNT",
     "SIGNALS",
     "STATISTICS_COLUMNS",
     "Column",
     "canonical_header",
+    "is_missing",
     "parse_bool",
     "parse_float",
     "parse_int",
     "parse_signal",
+    "signal_flags",
 ]
 
 
@@ -182,6 +190,9 @@ STATISTICS_COLUMNS: tuple[Column, ...] = (
 )
 
 SIGNALS = ("none", "2g", "3g", "4g", "5g")
+#: Signals that count as mobile broadband (DESIGN §3.3), and those that count as 4G.
+BROADBAND_SIGNALS = ("3g", "4g", "5g")
+FOUR_G_SIGNALS = ("4g", "5g")
 _SIGNAL_ALIASES = {
     "none": "none",
     "no": "none",
@@ -210,6 +221,17 @@ _SIGNAL_ALIASES = {
 }
 BOOL_TRUE = ("co", "x", "yes", "y", "true", "1", "dung", "c", "v", "t")
 BOOL_FALSE = ("khong", "no", "n", "false", "0", "k", "sai", "f")
+
+
+def is_missing(value: object) -> bool:
+    """True for a missing cell: ``None``, NaN, ``pd.NA`` or ``NaT`` (text never is).
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(pd.NA), is_missing(""), is_missing(0)
+    (True, True, True, False, False)
+    """
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def _header_key(text: object) -> str:
@@ -248,7 +270,7 @@ def parse_bool(value: object) -> bool | None:
     >>> parse_bool("Có"), parse_bool("không"), parse_bool("x"), parse_bool(""), parse_bool(1)
     (True, False, True, None, True)
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return value
@@ -266,6 +288,9 @@ def parse_bool(value: object) -> bool | None:
         return False
     raise ValueError(f"expected yes/no (có/không, x/blank, 1/0), found {nfc(str(value))!r}")
 
+
+#: Largest whole number a count may hold: beyond it a float no longer counts by ones.
+MAX_COUNT = 2**53
 
 _TICKS = {"✓": True, "✔": True, "☑": True, "✗": False, "✘": False, "-": None, "–": None}
 _NUM_CLEAN = re.compile(r"[\s\u00a0]")
@@ -285,11 +310,15 @@ def parse_float(value: object, *, thousands_dot: bool = False) -> float | None:
     (93.26, 21.653, 1234.5, 12.0)
     >>> parse_float("1.234", thousands_dot=True), parse_float("1.234.567")
     (1234.0, 1234567.0)
+    >>> parse_float("1e400")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a finite number, found '1e400'
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return _finite(value, value)
     s = _NUM_CLEAN.sub("", nfc(str(value))).rstrip("%")
     if s == "":
         return None
@@ -306,9 +335,21 @@ def parse_float(value: object, *, thousands_dot: bool = False) -> float | None:
     ):
         s = s.replace(".", "")
     try:
-        return float(s)
-    except ValueError:
+        number = float(s)
+    except (ValueError, OverflowError):
         raise ValueError(f"expected a number, found {nfc(str(value))!r}") from None
+    return _finite(number, value)
+
+
+def _finite(number: float | int, value: object) -> float:
+    """``number`` as a float, or a ValueError naming ``value`` when it is not finite."""
+    try:
+        out = float(number)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out):
+        raise ValueError(f"expected a finite number, found {nfc(str(value))!r}")
+    return out
 
 
 def parse_int(value: object) -> int | None:
@@ -318,6 +359,10 @@ def parse_int(value: object) -> int | None:
     --------
     >>> parse_int("1.234"), parse_int("1,234"), parse_int("56"), parse_int(""), parse_int(7.0)
     (1234, 1234, 56, None, 7)
+    >>> parse_int("99999999999999999999")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a whole number up to 9,007,199,254,740,992, found '99999999999999999999'
     """
     if isinstance(value, str):
         text = _NUM_CLEAN.sub("", nfc(value))
@@ -328,6 +373,8 @@ def parse_int(value: object) -> int | None:
     number = parse_float(value, thousands_dot=True)
     if number is None:
         return None
+    if abs(number) > MAX_COUNT:
+        raise ValueError(f"expected a whole number up to {MAX_COUNT:,}, found {nfc(str(value))!r}")
     if number != int(number):
         raise ValueError(f"expected a whole number, found {nfc(str(value))!r}")
     return int(number)
@@ -341,10 +388,29 @@ def parse_signal(value: object) -> str | None:
     >>> parse_signal("4G"), parse_signal("Không có sóng"), parse_signal("LTE")
     ('4g', 'none', '4g')
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     key = fold(value, keep_prefix=True)
     if key in _SIGNAL_ALIASES:
         return _SIGNAL_ALIASES[key]
     expected = ", ".join(SIGNALS)
     raise ValueError(f"expected one of {expected}, found {nfc(str(value))!r}")
+
+
+def signal_flags(signal: pd.Series) -> pd.DataFrame:
+    """The product's rule: ``mobile_broadband`` (3G, 4G, 5G) and ``has_4g`` (4G, 5G).
+
+    A missing signal is neither.
+
+    Examples
+    --------
+    >>> signal_flags(pd.Series(["none", "2g", "3g", "4g", "5g", None])).to_numpy().tolist()
+    [[False, False], [False, False], [True, False], [True, True], [True, True], [False, False]]
+    """
+    return pd.DataFrame(
+        {
+            "mobile_broadband": signal.isin(BROADBAND_SIGNALS).astype(bool),
+            "has_4g": signal.isin(FOUR_G_SIGNALS).astype(bool),
+        },
+        index=signal.index,
+    )

@@ -17,7 +17,14 @@ import pandas as pd
 
 from slmap.errors import Problem, ValidationError
 from slmap.progress import progress_steps
-from slmap.schema import COLUMNS, parse_bool, parse_float, parse_int, parse_signal
+from slmap.schema import (
+    COLUMNS,
+    parse_bool,
+    parse_float,
+    parse_int,
+    parse_signal,
+    signal_flags,
+)
 from slmap.sources.tables import OVERFLOW
 from slmap.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 
@@ -232,7 +239,7 @@ def check_register(
             ),
         )
     problems += _check_ids(typed, headers, src)
-    problems += _check_coordinates(typed, headers, src)
+    problems += _check_coordinates(typed, frame, headers, src)
     if "commune_code" not in typed and "commune_name" not in typed:
         problems.append(
             Problem(
@@ -243,8 +250,9 @@ def check_register(
             )
         )
     signal = typed.get("mobile_signal", pd.Series(pd.NA, index=typed.index, dtype="string"))
-    typed["mobile_broadband"] = signal.isin(["3g", "4g", "5g"]).astype(bool)
-    typed["has_4g"] = signal.isin(["4g", "5g"]).astype(bool)
+    flags = signal_flags(signal)
+    typed["mobile_broadband"] = flags["mobile_broadband"]
+    typed["has_4g"] = flags["has_4g"]
     order = {headers.get(c.name, c.name): i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
     return typed, problems
@@ -286,13 +294,22 @@ def _check_ids(typed: pd.DataFrame, headers: dict[str, str], src: str) -> list[P
     ]
 
 
-def _check_coordinates(typed: pd.DataFrame, headers: dict[str, str], src: str) -> list[Problem]:
+def _check_coordinates(
+    typed: pd.DataFrame, frame: pd.DataFrame, headers: dict[str, str], src: str
+) -> list[Problem]:
     if "lon" not in typed and "lat" not in typed:
         return []
     problems = []
     lon = typed.get("lon", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     lat = typed.get("lat", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
-    half = lon.isna() != lat.isna()
+    absent = pd.Series(True, index=typed.index)
+    blank = {
+        name: frame[name].astype(str).str.strip().eq("") if name in frame else absent
+        for name in ("lon", "lat")
+    }
+    # A cell that could not be parsed is reported by itself, not as "only one given".
+    half = (lon.isna() & blank["lon"]) != (lat.isna() & blank["lat"])
+    half &= (lon.notna() | blank["lon"]) & (lat.notna() | blank["lat"])
     (x0, x1), (y0, y1) = VIETNAM_BOUNDS
     swapped = (lon.between(y0, y1) & lat.between(x0, x1)).fillna(False)
     outside = (~lon.between(x0, x1) | ~lat.between(y0, y1)).fillna(False) & ~swapped
@@ -317,17 +334,19 @@ def _check_coordinates(typed: pd.DataFrame, headers: dict[str, str], src: str) -
             "Vietnam lies at lon 102–110, lat 8–24"
         ),
     )
-    problems += row_problems(
-        outside,
-        rows,
-        src,
-        column,
-        "bad_coordinates",
-        lambda i: (
-            f"lon {lon.iloc[i]} / lat {lat.iloc[i]} is outside Vietnam "
-            "(expected lon 102–110, lat 8–24, WGS84 degrees)"
-        ),
-    )
+    lat_only = (outside & lon.between(x0, x1)).fillna(False)
+    for mask, col in ((outside & ~lat_only, column), (lat_only, headers.get("lat", "lat"))):
+        problems += row_problems(
+            mask,
+            rows,
+            src,
+            col,
+            "bad_coordinates",
+            lambda i: (
+                f"lon {lon.iloc[i]} / lat {lat.iloc[i]} is outside Vietnam "
+                "(expected lon 102–110, lat 8–24, WGS84 degrees)"
+            ),
+        )
     return problems
 
 

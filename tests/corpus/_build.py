@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from slmap import registry
 from slmap.cli import cli
-from slmap.sources.encodings import TCVN3
+from slmap.sources.encodings import TCVN3, VNI
 
 CODES = ("03646", "03664", "03670")
 HALF = 0.02  # half side of the squares, degrees
@@ -99,6 +99,15 @@ def cp1258_bytes(text: str) -> bytes:
         tones = "".join(c for c in parts if c in _TONES)
         out.append((base + tones).encode("cp1258"))
     return b"".join(out)
+
+
+def vni_bytes(text: str) -> bytes:
+    """Encode Vietnamese text in the legacy VNI Windows font encoding."""
+    inverse = {v: k for k, v in VNI.items()}
+    return b"".join(
+        ch.encode("ascii") if ch.isascii() else inverse[ch]
+        for ch in unicodedata.normalize("NFC", text)
+    )
 
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> None:

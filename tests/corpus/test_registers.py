@@ -153,7 +153,7 @@ CASES = [
         "tcvn3_read_as_cp1252",
         _bytes("abc.csv", TCVN3_FILE, ("--encoding", "cp1252")),
         1,
-        [r"abc\.csv: looks like TCVN3 \(ABC\) font encoding.*convert to Unicode"],
+        [r"abc\.csv: looks like TCVN3 \(ABC\) font encoding.*convert it to Unicode"],
     ),
     Case("tcvn3_excel", _xlsx_tcvn3, 1, [r"abc_font\.xlsx: looks like TCVN3"]),
     Case(

@@ -15,7 +15,9 @@ from slmap.errors import InputError, SlmapError
 
 __all__ = [
     "SlmapGroup",
+    "check_outputs",
     "console_err",
+    "console_out",
     "echo_layouts",
     "echo_problems",
     "echo_warnings",
@@ -30,6 +32,17 @@ def console_err():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def console_out():
+    """Return a rich console for tables on stdout.
+
+    On a terminal it uses the terminal's width; into a pipe or a file it is
+    wide enough that no header or cell is cut (rich would assume 80 columns).
+    """
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
 
 
 def echo_problems(lines: list[str], prefix: str = "error") -> None:
@@ -192,6 +205,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check_outputs(kwargs)
         return func(*args, **kwargs)
 
     return wrapper
@@ -250,10 +264,35 @@ def load_from_options(quiet: bool = False, **opts: Any):
         echo_layouts(model.provenance)
     if len(model.rejects):
         target = opts.get("rejects") or export.default_rejects_path(model)
-        export.write_rejects(model.rejects, target, overwrite=True)
+        rebuilt = opts.get("rejects") is None  # the default file is rebuilt, like the default map
+        export.write_rejects(model.rejects, target, overwrite=rebuilt or _overwrite_consent())
         click.echo(
             f"rejected {len(model.rejects)} of {model.read_count} rows "
-            f"(loaded {len(model.villages)}); rejects written to {target}",
+            f"(loaded {len(model.villages)}); rejects written to {target}"
+            + (" (the default rejects file is rebuilt on every run)" if rebuilt else ""),
             err=True,
         )
     return model
+
+
+def check_outputs(params: dict[str, Any]) -> None:
+    """Refuse, before any data is loaded, an existing output the user named.
+
+    ``--out`` and (with ``--keep-going``) ``--rejects`` must not exist unless
+    ``--overwrite`` is given; the consent is remembered for the rejects write.
+    """
+    from slmap import export
+
+    overwrite = bool(params.get("overwrite"))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["slmap.overwrite"] = overwrite
+    if params.get("out") is not None:
+        export.refuse_existing(params["out"], overwrite)
+    if params.get("rejects") is not None and params.get("keep_going"):
+        export.refuse_existing(params["rejects"], overwrite)
+
+
+def _overwrite_consent() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get("slmap.overwrite"))

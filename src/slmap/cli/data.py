@@ -11,6 +11,7 @@ import pandas as pd
 from slmap.cli import cli
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
+    console_out,
     echo_layouts,
     echo_warnings,
     load_from_options,
@@ -33,15 +34,20 @@ def _model_kwargs(kwargs: dict) -> dict:
     return {k: kwargs.pop(k) for k in MODEL_OPTION_NAMES if k in kwargs}
 
 
+_OVERWRITE = click.option("--overwrite", is_flag=True, help="Replace an existing --rejects file.")
+
+
 @cli.command()
 @model_options
 @click.option("--all-warnings", is_flag=True, help="List every warning, not three of each kind.")
-def validate(all_warnings: bool, **kwargs) -> None:
+@_OVERWRITE
+def validate(all_warnings: bool, overwrite: bool, **kwargs) -> None:
     """Check boundaries and register; list every problem, one per line.
 
-    Exits 0 when everything can be used (warnings may be printed), 1 when a
+    Exits 0 when the data can be used (warnings may be printed), 1 when a
     problem stops loading. With --keep-going the usable rows are loaded and
-    the others written to a rejects CSV; the counts are printed and reconcile.
+    the others written to a rejects CSV; the counts are printed and reconcile,
+    and the exit code is 0 when rows were loaded (as for map and stats).
     """
     m = load_from_options(**_model_kwargs(kwargs), quiet=all_warnings)
     if all_warnings:
@@ -53,8 +59,8 @@ def validate(all_warnings: bool, **kwargs) -> None:
         f"{m.read_count} rows read from {m.provenance.register}: {len(m.villages)} loaded, "
         f"{len(m.rejects)} rejected"
     )
-    if len(m.rejects):
-        raise SystemExit(1)
+    if len(m.rejects) and not len(m.villages):
+        raise SystemExit(1)  # nothing usable was loaded
 
 
 def _summary_frames(model) -> dict[str, pd.DataFrame]:
@@ -84,7 +90,8 @@ def _summary_frames(model) -> dict[str, pd.DataFrame]:
     show_default=True,
     help="Output format (csv and json go to stdout).",
 )
-def stats(level: str, fmt: str, **kwargs) -> None:
+@_OVERWRITE
+def stats(level: str, fmt: str, overwrite: bool, **kwargs) -> None:
     """Coverage summary for the province, former districts and communes.
 
     Villages without mobile broadband (no 3G/4G/5G), share of villages with
@@ -116,10 +123,9 @@ def stats(level: str, fmt: str, **kwargs) -> None:
 
 
 def _print_tables(frames: dict[str, pd.DataFrame], wanted: list[str], meta: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = console_out()
     if meta["sample_data"]:
         console.print(
             "[bold yellow]SAMPLE DATA[/] — synthetic register calibrated to the published "

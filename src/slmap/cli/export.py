@@ -57,8 +57,9 @@ def export_command(
     """
     from slmap import export
 
-    model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
     target = out or export.default_output(export_layer, fmt, zip_)
+    export.refuse_existing(target, overwrite)  # at once, not after loading
+    model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
     result = export.export_model(model, export_layer, fmt, target, overwrite=overwrite, zip=zip_)
     for problem in result.warnings:
         click.echo(f"warning: {problem}", err=True)

@@ -6,7 +6,7 @@ A thin layer over :mod:`slmap.query`; writes go through :mod:`slmap.export`.
 from __future__ import annotations
 
 import functools
-import sys
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,37 @@ import pandas as pd
 from slmap import query as q
 from slmap.cli import cli
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.schema import is_missing
 
-__all__ = ["emit", "query_group"]
+__all__ = ["FINITE", "FiniteFloat", "column_formatter", "emit", "output_format", "query_group"]
 
 QUERY_FORMATS = ("table", "csv", "xlsx", "geojson")
 _BY_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson"}
+
+
+class FiniteFloat(click.ParamType):
+    """A float option that refuses inf and nan (click's FLOAT accepts them).
+
+    ``above`` (exclusive) and ``at_most`` (inclusive) bound the value when given.
+    """
+
+    name = "number"
+
+    def __init__(self, above: float | None = None, at_most: float | None = None) -> None:
+        self.above, self.at_most = above, at_most
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"expected a finite number, found {value!r}", param, ctx)
+        if self.above is not None and not number > self.above:
+            self.fail(f"expected a number > {self.above:g}, found {value!r}", param, ctx)
+        if self.at_most is not None and not number <= self.at_most:
+            self.fail(f"expected a number <= {self.at_most:g}, found {value!r}", param, ctx)
+        return number
+
+
+FINITE = FiniteFloat()
 
 
 def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,33 +76,76 @@ def _split(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return model_opts, kwargs
 
 
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "no data"
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
+def column_formatter(values: pd.Series) -> Callable[[Any], str]:
+    """One format for a whole column: integers without decimals, other numbers with two.
+
+    Examples
+    --------
+    >>> f = column_formatter(pd.Series([50.0, 71.875, None]))
+    >>> [f(v) for v in (50.0, 71.875, None)]
+    ['50.00', '71.88', 'no data']
+    >>> g = column_formatter(pd.Series([1200, 45000]))
+    >>> g(45000), g(True)
+    ('45,000', 'yes')
+    """
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    known = pd.to_numeric(values, errors="coerce").dropna() if numeric else pd.Series([])
+    whole = bool(len(known)) and bool((known == known.round()).all())
+    decimals = 0 if whole or pd.api.types.is_integer_dtype(values) else 2
+
+    def cell(value: Any) -> str:
+        if is_missing(value):
+            return "no data"
+        if isinstance(value, (bool, np.bool_)):
+            return "yes" if value else "no"
+        if numeric and isinstance(value, (int, float, np.integer, np.floating)):
+            return f"{value:,.{decimals}f}"
+        return str(value)
+
+    return cell
 
 
 def _print_table(result, model, title: str) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from slmap.cli._common import console_out
+
     sample = bool(getattr(model.provenance, "sample", False))
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    console = console_out()
     table = Table(title=title + (" — SAMPLE DATA (synthetic)" if sample else ""))
     columns = result.attrs.get("display") or [c for c in result.columns if c != "geometry"]
+    formats = [column_formatter(result[col]) for col in columns]
     for col in columns:
         numeric = pd.api.types.is_numeric_dtype(result[col]) and result[col].dtype != bool
         table.add_column(col, justify="right" if numeric else "left")
     for row in result[columns].itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(fmt(v) for fmt, v in zip(formats, row, strict=True)))
     console.print(table)
     console.print(f"{len(result)} rows")
     for line in result.attrs.get("filters", []):
         console.print(f"  filter: {line}")
+
+
+def output_format(fmt: str | None, out: Path | None) -> str:
+    """The output format the options ask for; a usage error when they disagree.
+
+    Examples
+    --------
+    >>> output_format(None, Path("a.xlsx")), output_format(None, None)
+    ('xlsx', 'table')
+    """
+    if fmt is None and out is not None:
+        fmt = _BY_SUFFIX.get(out.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(
+                f"cannot tell the format of {out}; pass --format csv|xlsx|geojson"
+            )
+    fmt = fmt or "table"
+    if fmt == "table" and out is not None:
+        raise click.UsageError("--format table prints on screen; use csv, xlsx or geojson")
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx needs --out PATH")
+    return fmt
 
 
 def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, title: str) -> None:
@@ -88,22 +157,12 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
     """
     from slmap import export
 
-    if fmt is None and out is not None:
-        fmt = _BY_SUFFIX.get(out.suffix.lower())
-        if fmt is None:
-            raise click.UsageError(
-                f"cannot tell the format of {out}; pass --format csv|xlsx|geojson"
-            )
-    fmt = fmt or "table"
+    fmt = output_format(fmt, out)
     if fmt == "table":
-        if out is not None:
-            raise click.UsageError("--format table prints on screen; use csv, xlsx or geojson")
         _print_table(result, model, title)
         return
     frame = export.prepare(result, model)
     if out is None:
-        if fmt == "xlsx":
-            raise click.UsageError("--format xlsx needs --out PATH")
         if fmt == "csv":
             text = frame.drop(columns="geometry").to_csv(index=False)
         else:
@@ -111,19 +170,31 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
         click.echo(text, nl=fmt != "csv")
         return
     written = export.write_layers({"query": frame}, out, fmt, overwrite=overwrite)
-    click.echo(f"wrote {len(frame)} rows to {written.paths[0]}", err=True)
+    click.echo(f"wrote {len(frame)} rows to {written.paths[0]}")  # stdout, like map and export
     for line in result.attrs.get("filters", []):
-        click.echo(f"  filter: {line}", err=True)
+        click.echo(f"  filter: {line}")
 
 
-def _command(name: str, title: str, help_text: str | None = None):
-    """Register a query subcommand with the model and output options."""
+def _command(
+    name: str,
+    title: str,
+    help_text: str | None = None,
+    check: Callable[[dict[str, Any]], None] | None = None,
+):
+    """Register a query subcommand with the model and output options.
+
+    ``check(options)`` runs before the model is loaded: options that need no
+    data are refused at once.
+    """
 
     def decorate(func: Callable[..., Any]) -> click.Command:
         @functools.wraps(func)
         def run(**kwargs: Any) -> None:
             model_opts, own = _split(kwargs)
             out = {k: own.pop(k) for k in ("fmt", "out", "overwrite")}
+            output_format(out["fmt"], out["out"])
+            if check is not None:
+                check(own)
             model = load_from_options(**model_opts)
             emit(func(model, **own), model, out["fmt"], out["out"], out["overwrite"], title)
 
@@ -167,18 +238,22 @@ def uncovered(model, **kw: Any):
 
 @_command("communes", "Communes by metric")
 @click.option("--metric", required=True, help="Metric column, e.g. villages_no_mbb, share_4g.")
-@click.option("--above", type=float, help="Keep communes with metric > V.")
-@click.option("--below", type=float, help="Keep communes with metric < V.")
+@click.option("--above", type=FINITE, help="Keep communes with metric > V.")
+@click.option("--below", type=FINITE, help="Keep communes with metric < V.")
 @click.option("--top", type=click.IntRange(min=1), help="Keep the first N (highest first).")
 def communes(model, **kw: Any):
     """Communes filtered and ordered by a metric ("no data" is never above or below)."""
     return q.communes_by_metric(model, kw.pop("metric"), **kw)
 
 
-@_command("near", "Villages near a point")
-@click.option("--lon", type=float, required=True, help="Longitude (WGS84).")
-@click.option("--lat", type=float, required=True, help="Latitude (WGS84).")
-@click.option("--radius-km", type=click.FloatRange(min=0, min_open=True), required=True)
+def _check_near(options: dict[str, Any]) -> None:
+    q.check_point(options["lon"], options["lat"])
+
+
+@_command("near", "Villages near a point", check=_check_near)
+@click.option("--lon", type=FINITE, required=True, help="Longitude (WGS84).")
+@click.option("--lat", type=FINITE, required=True, help="Latitude (WGS84).")
+@click.option("--radius-km", type=FiniteFloat(above=0, at_most=20_000), required=True)
 @click.option("--uncovered-only", is_flag=True, help="Only villages without mobile broadband.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show the first N rows.")
 def near(model, **kw: Any):

@@ -19,16 +19,17 @@ import pyogrio
 
 from slmap.errors import InputError, Problem
 from slmap.export.atomic import (
-    _prepare,
-    _refuse_existing,
     atomic_dir,
     atomic_path,
     atomic_write_bytes,
     atomic_write_text,
     csv_bytes,
     default_rejects_path,
+    prepare_target,
+    refuse_existing,
     write_rejects,
 )
+from slmap.schema import is_missing
 
 __all__ = [
     "FIELD_MEANINGS",
@@ -47,6 +48,7 @@ __all__ = [
     "export_model",
     "model_layers",
     "prepare",
+    "refuse_existing",
     "shapefile_field_names",
     "write_layers",
     "write_rejects",
@@ -300,7 +302,7 @@ def _write_xlsx(layers: dict[str, gpd.GeoDataFrame], path: Path) -> None:
 
 
 def _isna(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return is_missing(value)
 
 
 def _write_one(
@@ -392,8 +394,8 @@ def write_layers(
     single = len(layers) == 1
     if zip:
         target = path if path.suffix.lower() == ".zip" else path.with_name(path.name + ".zip")
-        _refuse_existing(target, overwrite)
-        with tempfile.TemporaryDirectory(dir=_prepare(target, overwrite).parent) as tmp:
+        refuse_existing(target, overwrite)
+        with tempfile.TemporaryDirectory(dir=prepare_target(target, overwrite).parent) as tmp:
             for name, frame in layers.items():
                 stem = path.stem if single else name
                 inner = Path(tmp) / f"{stem}.shp"

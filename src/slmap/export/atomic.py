@@ -29,6 +29,8 @@ __all__ = [
     "atomic_write_text",
     "csv_bytes",
     "default_rejects_path",
+    "prepare_target",
+    "refuse_existing",
     "write_rejects",
 ]
 
@@ -48,9 +50,31 @@ SHAPEFILE_PARTS = (
 )
 
 
-def _refuse_existing(path: Path, overwrite: bool) -> None:
-    if not overwrite and (path.exists() or path.is_symlink()):
-        raise ExportError(f"{path} already exists; pass --overwrite to replace it")
+def refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
+    """Refuse an existing output (or a part of the same Shapefile) unless ``overwrite``.
+
+    Commands call it before loading any data, so a refusal comes at once.
+
+    Raises
+    ------
+    ExportError
+        The path, or a sibling part of a ``.shp``, exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "roads.dbf").write_bytes(b"")
+    >>> refuse_existing(folder / "roads.shp", overwrite=False)
+    Traceback (most recent call last):
+    ...
+    slmap.errors.ExportError: .../roads.dbf already exists; pass --overwrite to replace it
+    """
+    if overwrite:
+        return
+    for part in _siblings(Path(path)):
+        if part.exists() or part.is_symlink():
+            raise ExportError(f"{part} already exists; pass --overwrite to replace it")
 
 
 def _describe(exc: OSError, path: Path) -> ExportError:
@@ -63,9 +87,17 @@ def _describe(exc: OSError, path: Path) -> ExportError:
     return ExportError(f"could not write {path}: {why}; nothing was written")
 
 
-def _prepare(path: str | os.PathLike[str], overwrite: bool) -> Path:
+def prepare_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
+    """Refuse an existing ``path`` (unless ``overwrite``) or a folder; create its parent.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> prepare_target(pathlib.Path(tempfile.mkdtemp()) / "new" / "a.csv", False).parent.is_dir()
+    True
+    """
     target = Path(path)
-    _refuse_existing(target, overwrite)
+    refuse_existing(target, overwrite)
     if target.is_dir():
         raise ExportError(f"{target} is a folder; give a file name")
     try:
@@ -122,7 +154,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, overwrite: boo
     >>> atomic_write_bytes(p, b"ok").read_bytes()
     b'ok'
     """
-    target = _prepare(path, overwrite)
+    target = prepare_target(path, overwrite)
     tmp: Path | None = None
     try:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -132,7 +164,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, overwrite: boo
             fh.flush()
             os.fsync(fh.fileno())
         _default_mode(tmp)
-        _refuse_existing(target, overwrite)
+        refuse_existing(target, overwrite)
         os.replace(tmp, target)
     except ExportError:
         if tmp is not None:
@@ -196,10 +228,10 @@ def atomic_path(path: str | os.PathLike[str], overwrite: bool = False) -> Iterat
     >>> p.read_text(encoding="utf-8")
     'done'
     """
-    target = _prepare(path, overwrite)
+    target = prepare_target(path, overwrite)
     parts = _siblings(target)
     for part in parts:
-        _refuse_existing(part, overwrite)
+        refuse_existing(part, overwrite)
     try:
         tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     except OSError as exc:
@@ -210,7 +242,7 @@ def atomic_path(path: str | os.PathLike[str], overwrite: bool = False) -> Iterat
         if not written:
             raise ExportError(f"could not write {target}: the writer produced no file")
         for part in parts:
-            _refuse_existing(part, overwrite)
+            refuse_existing(part, overwrite)
         names = {p.name for p in written}
         for part in parts:  # stale parts of an older set would mislead GIS software
             if part.name not in names and part.exists():
@@ -243,7 +275,7 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
     ['a.txt']
     """
     target = Path(path)
-    _refuse_existing(target, overwrite)
+    refuse_existing(target, overwrite)
     if target.exists() and not target.is_dir():
         raise ExportError(f"{target} exists and is not a folder")
     try:
@@ -255,7 +287,7 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
     try:
         yield tmpdir
         _default_mode(tmpdir, folder=True)
-        _refuse_existing(target, overwrite)
+        refuse_existing(target, overwrite)
         if target.exists():
             backup = target.with_name(f".{target.name}.old-{os.getpid()}")
             os.replace(target, backup)

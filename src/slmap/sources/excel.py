@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from slmap.errors import InputError, Problem
+from slmap.schema import is_missing
 
 __all__ = ["read_excel_cells"]
 
@@ -89,7 +90,7 @@ def read_excel_cells(
 
 
 def _excel_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

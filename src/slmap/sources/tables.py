@@ -22,7 +22,7 @@ from slmap.errors import InputError, Problem
 from slmap.names import fold, nfc
 from slmap.progress import progress_steps
 from slmap.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
-from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
+from slmap.sources.encodings import decode_text, legacy_message
 from slmap.sources.excel import read_excel_cells
 
 __all__ = ["OVERFLOW", "TableRead", "read_register", "read_statistics", "read_table"]
@@ -188,8 +188,11 @@ def read_table(
         step()
         cells = _normalise(cells)
         step()
-        if enc is None and looks_like_tcvn3(" ".join(pd.unique(cells.to_numpy().ravel()))):
-            raise InputError(f"{src}: {TCVN3_MESSAGE}")
+        legacy = (
+            legacy_message(" ".join(pd.unique(cells.to_numpy().ravel()))) if enc is None else None
+        )
+        if legacy is not None:
+            raise InputError(f"{src}: {legacy}")
         table = _shape(cells, columns, src, what, problems, overflow=enc is not None)
         step()
     table.encoding = enc

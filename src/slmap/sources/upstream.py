@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from slmap.errors import DownloadError
+from slmap.errors import BoundariesNotFoundError, DownloadError
 
 __all__ = [
     "PINNED",
     "PinnedFile",
     "cache_dir",
+    "check_data_dir",
     "fetch_upstream",
     "find_pinned",
     "search_folders",
@@ -91,12 +92,55 @@ def cache_dir() -> Path:
 
 
 def search_folders() -> list[Path]:
-    """Folders searched for pinned files: ``SLMAP_DATA_DIR`` then the cache."""
+    """Folders searched for pinned files: ``SLMAP_DATA_DIR`` then the cache.
+
+    Raises
+    ------
+    BoundariesNotFoundError
+        ``SLMAP_DATA_DIR`` is set but is not a folder, or holds none of the
+        pinned files: a folder the user named is never passed over in silence.
+        The message names the folder, the files expected and, when they lie in
+        a subfolder (e.g. ``upstream/``), that subfolder.
+    """
     folders = []
     if os.environ.get("SLMAP_DATA_DIR"):
-        folders.append(Path(os.environ["SLMAP_DATA_DIR"]))
+        folders.append(check_data_dir(Path(os.environ["SLMAP_DATA_DIR"])))
     folders.append(cache_dir())
     return folders
+
+
+def check_data_dir(folder: Path) -> Path:
+    """Return ``folder`` if it holds at least one pinned file, else raise with what to do.
+
+    Examples
+    --------
+    >>> check_data_dir(Path("/no/such/folder"))
+    Traceback (most recent call last):
+    ...
+    slmap.errors.BoundariesNotFoundError: SLMAP_DATA_DIR=/no/such/folder: no such folder; ...
+    """
+    files = [p.filename for p in PINNED.values()]
+    expected = f"expected a folder holding {' and/or '.join(files)}"
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "no such folder"
+        raise BoundariesNotFoundError(
+            f"SLMAP_DATA_DIR={folder}: {what}; {expected} (or unset SLMAP_DATA_DIR)"
+        )
+    if any((folder / name).is_file() for name in files):
+        return folder
+    found = sorted({str(p.parent) for name in files for p in _limited_glob(folder, name)}, key=len)
+    hint = f"; they are in {found[0]}: set SLMAP_DATA_DIR={found[0]}" if found else ""
+    raise BoundariesNotFoundError(
+        f"SLMAP_DATA_DIR={folder}: none of the pinned files is there; {expected}{hint}"
+    )
+
+
+def _limited_glob(folder: Path, name: str, depth: int = 3) -> list[Path]:
+    """``name`` in subfolders of ``folder`` down to ``depth`` levels."""
+    hits: list[Path] = []
+    for level in range(1, depth + 1):
+        hits += [p for p in folder.glob("/".join(["*"] * level + [name])) if p.is_file()]
+    return hits
 
 
 def _sha256(path: Path) -> str:
