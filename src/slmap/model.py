@@ -21,7 +21,7 @@ from slmap.dates import AS_OF_HEADERS, fold_header, parse_date
 from slmap.detect import detect_layout
 from slmap.errors import InputError, Problem, ValidationError
 from slmap.joins import join_communes_to_registry, resolve_village_communes
-from slmap.metrics import summarise
+from slmap.metrics import recompute_shares, summarise
 from slmap.place import place_villages
 from slmap.simplify import clean_coverage
 from slmap.sources import BoundarySet, TableRead
@@ -563,17 +563,3 @@ def _apply_statistics(
         for code, value in values.items():
             stats.loc[code, name] = value
     return recompute_shares(stats), problems
-
-
-def recompute_shares(stats: pd.DataFrame) -> pd.DataFrame:
-    """Recompute every share from the counts (after counts were replaced)."""
-    stats = stats.copy()
-    hh = stats["households"].astype("Float64")
-    pop = stats["population"].astype("Float64")
-    stats["fibre_hh_share"] = (
-        stats["fibre_households"].astype("Float64") / hh.where(hh > 0) * 100
-    ).astype(float)
-    stats["pop_4g_share"] = (
-        stats["population_4g"].astype("Float64") / pop.where(pop > 0) * 100
-    ).astype(float)
-    return stats

@@ -273,7 +273,7 @@ def test_boundary_case(case: Case, tmp_path: Path) -> None:
     for pattern in case.expect:
         assert re.search(pattern, out.stderr + out.stdout), (pattern, out.stderr, out.stdout)
     for line in out.stderr.splitlines():
-        assert re.match(r"(error|warning|rejected \d+ of)", line), line
+        assert re.match(r"(error|warning|rejected \d+ of|layout:)", line), line
     assert fingerprint([folder]) == before  # inputs untouched, nothing written beside them
     if out.exit_code == 0:
         read, loaded, rejected = counts(out.stdout)

@@ -378,7 +378,7 @@ def test_register_case(case: Case, tmp_path: Path, corpus_boundaries: Path) -> N
     for pattern in case.expect:
         assert re.search(pattern, out.stderr + out.stdout), (pattern, out.stderr, out.stdout)
     for line in out.stderr.splitlines():
-        assert re.match(r"(error|warning|rejected \d+ of)", line), line
+        assert re.match(r"(error|warning|rejected \d+ of|layout:)", line), line
     assert "Traceback" not in out.stderr
     after = fingerprint([folder, corpus_boundaries])
     assert {k: v for k, v in after.items() if k in before} == before  # inputs untouched
