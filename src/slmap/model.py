@@ -221,7 +221,10 @@ def build_model(
             f"draw them in the older {target} layout (conversion only runs forward in time); "
             f"give boundaries in the {target} layout with --boundaries"
         )
+    # With --keep-going: features without a code, and the second feature of a
+    # commune, are left out (each is named by an error above).
     communes = communes[communes["commune_code"].notna()]
+    communes = communes[~communes["commune_code"].duplicated(keep="first")]
     communes, coverage_problems = _clean_coverage(communes, communes_set.source)
     problems += coverage_problems
     problems = _known_repairs(problems, communes_set.pinned)

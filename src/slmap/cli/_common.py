@@ -262,6 +262,8 @@ def load_from_options(quiet: bool = False, **opts: Any):
     if not quiet:
         echo_warnings(model.problems)
         echo_layouts(model.provenance)
+    # --keep-going: features left out of the boundaries have no rejects file; say each
+    echo_problems([str(p) for p in model.problems if p.severity == "error" and p.row is None])
     if len(model.rejects):
         target = opts.get("rejects") or export.default_rejects_path(model)
         rebuilt = opts.get("rejects") is None  # the default file is rebuilt, like the default map
