@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from slmap.cli import cli
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli.group import cli
 
 __all__ = ["change", "load_change"]
 

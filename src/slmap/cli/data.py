@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from slmap.cli import cli
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
     console_out,
@@ -17,6 +16,7 @@ from slmap.cli._common import (
     load_from_options,
     model_options,
 )
+from slmap.cli.group import cli
 
 __all__ = ["fetch", "stats", "validate"]
 

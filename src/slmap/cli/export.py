@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from slmap.cli import cli
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
 
 __all__ = ["export_command"]

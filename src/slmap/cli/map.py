@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import click
 
 from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
-from slmap.cli import cli
 from slmap.cli._common import load_from_options, model_options
+from slmap.cli.group import cli
 from slmap.names import strip_accents, strip_prefix
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from slmap import query as q
-from slmap.cli import cli
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli.group import cli
 from slmap.schema import is_missing
 
 __all__ = ["FINITE", "FiniteFloat", "column_formatter", "emit", "output_format", "query_group"]

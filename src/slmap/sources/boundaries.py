@@ -9,7 +9,6 @@ read and recognise the schema; checking and repairing geometry is
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ import shapely
 
 from slmap.errors import InputError, Problem
 from slmap.names import fold
+from slmap.sources.boundary_set import BoundarySet
 from slmap.sources.upstream_json import read_upstream_json
 
 __all__ = ["BoundarySet", "read_boundaries"]
@@ -43,39 +43,6 @@ _VN2000_HINT = (
     "or UTM 48N (EPSG:32648): add the .prj file that came with the data, or reproject to "
     "EPSG:4326"
 )
-
-
-@dataclass
-class BoundarySet:
-    """Boundaries read from one source, before validation.
-
-    Attributes
-    ----------
-    communes : GeoDataFrame or None
-        Columns ``commune_code`` (str or NA), ``commune_name``, optional
-        ``parent_name`` and ``commune_type``, ``feature`` (1-based) and
-        ``geometry`` in EPSG:4326.
-    districts, province : GeoDataFrame or None
-        Former districts (``district_code``, ``district_name``) and province
-        outline (``province_code``, ``province_name``) when the source has them.
-    source : str
-        File the boundaries came from.
-    schema : str
-        "wards-json", "dvhcvn-json", "gso", "gadm" or "generic".
-    problems : list of Problem
-        Warnings found while reading (reprojection, 3D dropped...).
-    pinned : bool
-        Read from a pinned upstream file (its repairs are known and said once,
-        when it enters the cache).
-    """
-
-    communes: gpd.GeoDataFrame | None
-    districts: gpd.GeoDataFrame | None = None
-    province: gpd.GeoDataFrame | None = None
-    source: str = ""
-    schema: str = "generic"
-    problems: list[Problem] = field(default_factory=list)
-    pinned: bool = False
 
 
 def read_boundaries(

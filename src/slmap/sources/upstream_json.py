@@ -14,7 +14,7 @@ import shapely
 from slmap.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from slmap.sources.boundaries import BoundarySet
+    from slmap.sources.boundary_set import BoundarySet
 
 __all__ = ["read_upstream_json"]
 
@@ -65,7 +65,7 @@ def _wards_json(data: dict, src: str) -> BoundarySet:
             }
         )
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    from slmap.sources.boundaries import BoundarySet
+    from slmap.sources.boundary_set import BoundarySet
 
     return BoundarySet(gdf, source=src, schema="wards-json", problems=problems)
 
@@ -89,7 +89,7 @@ def _dvhcvn_json(data: dict, src: str) -> BoundarySet:
         geometry=[geom(d) for d in data["level2s"]],
         crs="EPSG:4326",
     )
-    from slmap.sources.boundaries import BoundarySet
+    from slmap.sources.boundary_set import BoundarySet
 
     return BoundarySet(
         None, districts=districts, province=province, source=src, schema="dvhcvn-json"
