@@ -73,4 +73,3 @@ def test_province_metrics(model):
 def test_uncovered_query_lists_exactly_the_villages_without_broadband(model):
     uncovered = query.villages_without_broadband(model)
     assert sorted(uncovered["village_id"]) == ["T03", "T04", "T05", "T08"]
-    assert sorted(model.uncovered["village_id"]) == ["T03", "T04", "T05", "T08"]
