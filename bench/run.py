@@ -41,6 +41,8 @@ MB = 1_000_000
 GOAL_BYTES = 0.35  # Sơn La HTML bytes
 GOAL_READY = 0.8  # Sơn La time to ready in Chromium
 GOAL_BUILD = 0.8  # first `slmap map` (cold) against the baseline script, whole commands
+#: Page loads per repetition for the time to ready.
+READY_LOADS = 3
 
 
 def _env(national: bool) -> dict[str, str]:
@@ -141,7 +143,8 @@ def son_la(reps: int, rows: list, notes: list) -> None:
         for key, path in (("ours", ours), ("base", base)):
             sizes[key].append(path.stat().st_size)
             sizes[key + "_gz"].append(_gzip_size(path))
-    (r_ours, r_base), blocked = ready_times([ours, base], reps)  # interleaved too
+    # page loads are cheap and noisy: three times as many, interleaved too
+    (r_ours, r_base), blocked = ready_times([ours, base], READY_LOADS * reps)
     if blocked:
         notes.append(f"blocked network requests: {blocked[:3]}")
 
@@ -247,15 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     rows: list = []
     notes: list = []
-    start = time.perf_counter()
+    start, load = time.perf_counter(), f"{os.getloadavg()[0]:.1f}"
     son_la(args.reps, rows, notes)
     if not args.son_la_only:
         national(args.reps, rows, notes, args.quick)
     head = ("measure", "slmap", "fair baseline", "ratio", "goal", "verdict")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     print(
-        f"slmap bench: median of {args.reps} repetitions, {os.cpu_count()} CPUs, "
-        f"{time.perf_counter() - start:.0f} s in all"
+        f"slmap bench: median of {args.reps} repetitions ({READY_LOADS * args.reps} page loads "
+        f"for time to ready), {os.cpu_count()} CPUs, load average {load} at start, "
+        f"{os.getloadavg()[0]:.1f} at end, {time.perf_counter() - start:.0f} s in all"
     )
     for row in [head, tuple("-" * w for w in widths), *rows]:
         print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
