@@ -160,10 +160,11 @@ def _load(browser, page_path: Path, cache: Path | None, drop: str | None) -> dic
         shown = page.evaluate(SIGNATURE)
     except PlaywrightTimeout:  # a page that never gets ready is a finding, not a crash
         shown = {"never ready": True}
+    names = page.evaluate("() => Object.keys(window)")
     context.close()
     # failed loads of dropped or unresolvable references are expected, not findings
     errors = [e for e in errors if "ERR_FAILED" not in e]
-    return {"shown": shown, "errors": errors, "requested": requested}
+    return {"shown": shown, "errors": errors, "requested": requested, "globals": names}
 
 
 def function(load: dict) -> dict:
@@ -184,6 +185,12 @@ def function(load: dict) -> dict:
     return out
 
 
+def _names(name: str, code: str) -> bool:
+    """Whether ``code`` names the global ``name`` (as a whole identifier; ``${`` in a
+    template literal is not ``$``)."""
+    return re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w${{])", code) is not None
+
+
 def _diff(a: dict, b: dict) -> list[str]:
     return [f"{k}: {a.get(k)} -> {v}" for k, v in b.items() if a.get(k) != v]
 
@@ -192,14 +199,17 @@ def check_assets(page_path: Path, cache: Path) -> dict:
     """Which CDN files of ``page_path`` the page uses, found by dropping each in turn.
 
     Returns ``{"full": load, "requested": [...], "refs": {url: {"used", "why",
-    "cosmetic"}}}``: ``used`` when dropping the file changes :func:`function`;
-    ``cosmetic`` lists the other differences (sizes and positions of the legend
-    and controls).
+    "cosmetic", "globals", "referenced"}}}``: ``used`` when dropping the file changes
+    :func:`function`; ``cosmetic`` lists the other differences (sizes and positions of
+    the legend and controls); ``globals`` the window names the file defines and
+    ``referenced`` those the page's own code names.
     """
     from _chromium import ARGS, chromium
     from playwright.sync_api import sync_playwright
 
-    refs = references(page_path.read_text(encoding="utf-8"))
+    html = page_path.read_text(encoding="utf-8")
+    refs = references(html)
+    own = REF.sub("", html)  # the page's own code, to see which library globals it names
     out: dict = {"refs": {}}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium(), args=ARGS)
@@ -212,6 +222,8 @@ def check_assets(page_path: Path, cache: Path) -> dict:
                         "used": False,
                         "why": "not on npm: it never loads",
                         "cosmetic": "",
+                        "globals": [],
+                        "referenced": [],
                     }
                     continue
                 cut = _load(browser, page_path, cache, url)
@@ -219,7 +231,10 @@ def check_assets(page_path: Path, cache: Path) -> dict:
                 if cut["errors"]:
                     why.insert(0, f"error {cut['errors'][0][:60]!r}")
                 cosmetic = [d for d in _diff(full["shown"], cut["shown"]) if d not in why]
+                defined = sorted(set(full["globals"]) - set(cut["globals"]))
                 out["refs"][url] = {
+                    "globals": defined,
+                    "referenced": [g for g in defined if _names(g, own)],
                     "used": bool(why),
                     "why": "; ".join(why) or "no change when dropped",
                     "cosmetic": "; ".join(cosmetic) if not why else "",

@@ -112,7 +112,11 @@ def _check_baseline(cache: Path, online: Path, page: Path, notes: list) -> None:
     for name, r in refs.items():
         if not r["used"]:
             cosmetic = f"; cosmetic only: {r['cosmetic']}" if r["cosmetic"] else ""
-            notes.append(f"baseline drops {name}: {r['why']}{cosmetic}")
+            named = ""
+            if r["globals"]:
+                named = f"; defines {', '.join(r['globals'][:4])}, the page names "
+                named += ", ".join(r["referenced"]) or "none"
+            notes.append(f"baseline drops {name}: {r['why']}{named}{cosmetic}")
 
 
 def _built(cli: list[str], page: Path, env: dict[str, str]) -> Path:
