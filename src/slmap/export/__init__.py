@@ -76,6 +76,8 @@ SHP_FIELDS: dict[str, str] = {
     "pop_4g_share": "pop4g_shr", "fibre_hh_share": "fibre_shr", "fibre_backbone": "fibre_bbn",
     "distance_km": "dist_km", "priority_rank": "prio_rank", "priority_score": "prio_score",
     "dist_covered_km": "dist_cov", "cost_distance": "cost_dist",
+    "commune_assigned": "comm_asgn", "converted_from": "conv_from",
+    "line_approximate": "line_appr",
 }  # fmt: skip
 
 #: What each exported column means (data dictionary, Excel "about" sheet).
@@ -89,7 +91,14 @@ FIELD_MEANINGS: dict[str, str] = {
     "commune_type": "Xã, Phường or Thị trấn",
     "district_code": "GSO code of the former district (2019-2025 layout)",
     "district_name": "former district (2019-2025 layout)",
-    "commune_code_old": "GSO commune code before the 2025 merger",
+    "commune_code_old": "GSO code of the village's commune in the (older) layout the register "
+    "was keyed to, when it was converted to the layout drawn",
+    "commune_assigned": "how the commune in the layout drawn was found: register (as given), "
+    "crosswalk (whole unit), coordinates (a split unit, by the village's point) or "
+    "crosswalk-default (a split unit, the official default: check on the ground)",
+    "converted_from": "GSO codes of the former units dissolved into this commune (joined by +)",
+    "line_approximate": "True: a former unit was split here, so this commune's line is "
+    "drawn from whole former units",
     "mobile_broadband": "3G/4G/5G at the village centre (False = trắng sóng)",
     "has_4g": "4G or 5G at the village centre",
     "location_estimated": "True: no coordinates given, placed inside its commune",
