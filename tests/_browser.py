@@ -238,3 +238,29 @@ def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[A
         finally:
             browser.close()
     return result, report
+
+
+def assert_clean(report: PageReport) -> None:
+    assert report.blocked == [], f"network requests attempted: {report.blocked}"
+    assert report.failed == [], f"failed requests: {report.failed}"
+    assert all(url.startswith(("file:", "data:")) for url in report.requests), report.requests
+    assert report.console_errors == [], report.console_errors
+    assert report.page_errors == [], report.page_errors
+    assert report.dialogs == [], f"a dialog fired: {report.dialogs}"
+
+
+def page_counts(page) -> dict[str, int]:
+    return page.evaluate(
+        """() => ({
+            communes: document.querySelectorAll('path.slmap-commune').length,
+            uncovered: document.querySelectorAll('path.slmap-uncovered').length,
+            estimated: document.querySelectorAll('path.slmap-uncovered.slmap-estimated').length,
+            covered: document.querySelectorAll('path.slmap-covered').length,
+            legend: document.querySelectorAll('.slmap-legend .slmap-row').length,
+            nodata: document.querySelectorAll('.slmap-legend .slmap-swatch-nodata').length,
+            layers: document.querySelectorAll('.leaflet-control-layers-overlays label').length,
+            scale: document.querySelectorAll('.leaflet-control-scale').length,
+            title: (document.querySelector('.slmap-title') || {}).innerText || '',
+            animating: document.querySelectorAll('.leaflet-zoom-anim').length,
+        })"""
+    )

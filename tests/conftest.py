@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from _browser import chromium_path
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_GEODATA = Path(os.environ.get("SLMAP_SHARED_GEODATA", REPO.parent / "shared" / "geodata"))
 
@@ -55,3 +57,19 @@ def sample_model(shared_geodata: Path):
         return load_coverage()
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    """Skip locally without Chromium or Playwright; fail under CI."""
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright Python package is not installed"
+    if problem is None and chromium_path() is None:
+        problem = "Chromium not found (/usr/bin/chromium; apt-get install chromium)"
+    if problem:
+        if _in_ci():
+            pytest.fail(problem + " (required under CI)")
+        pytest.skip(problem)

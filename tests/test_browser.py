@@ -11,31 +11,14 @@ from _browser import (
     ARTIFACTS,
     EVIL_IMG,
     EVIL_SCRIPT,
-    PageReport,
-    chromium_path,
-    in_ci,
+    assert_clean,
     open_map,
+    page_counts,
     synthetic_model,
 )
 from slmap.render import render_html
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser_ready() -> None:
-    """Skip locally without Chromium or Playwright; fail under CI."""
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright Python package is not installed"
-    if problem is None and chromium_path() is None:
-        problem = "Chromium not found (/usr/bin/chromium; apt-get install chromium)"
-    if problem:
-        if in_ci():
-            pytest.fail(problem + " (required under CI)")
-        pytest.skip(problem)
 
 
 def _search(page, text: str) -> list[str]:
@@ -45,38 +28,12 @@ def _search(page, text: str) -> list[str]:
     return page.locator(".slmap-search li.slmap-result").all_inner_texts()
 
 
-def _assert_clean(report: PageReport) -> None:
-    assert report.blocked == [], f"network requests attempted: {report.blocked}"
-    assert report.failed == [], f"failed requests: {report.failed}"
-    assert all(url.startswith(("file:", "data:")) for url in report.requests), report.requests
-    assert report.console_errors == [], report.console_errors
-    assert report.page_errors == [], report.page_errors
-    assert report.dialogs == [], f"a dialog fired: {report.dialogs}"
-
-
-def _counts(page) -> dict[str, int]:
-    return page.evaluate(
-        """() => ({
-            communes: document.querySelectorAll('path.slmap-commune').length,
-            uncovered: document.querySelectorAll('path.slmap-uncovered').length,
-            estimated: document.querySelectorAll('path.slmap-uncovered.slmap-estimated').length,
-            covered: document.querySelectorAll('path.slmap-covered').length,
-            legend: document.querySelectorAll('.slmap-legend .slmap-row').length,
-            nodata: document.querySelectorAll('.slmap-legend .slmap-swatch-nodata').length,
-            layers: document.querySelectorAll('.leaflet-control-layers-overlays label').length,
-            scale: document.querySelectorAll('.leaflet-control-scale').length,
-            title: (document.querySelector('.slmap-title') || {}).innerText || '',
-            animating: document.querySelectorAll('.leaflet-zoom-anim').length,
-        })"""
-    )
-
-
 def test_synthetic_map_in_browser(browser_ready, tmp_path: Path) -> None:
     path = tmp_path / "map.html"
     path.write_text(render_html(synthetic_model(approximate=True)), encoding="utf-8")
 
     def action(page):
-        seen = {"counts": _counts(page)}
+        seen = {"counts": page_counts(page)}
         seen["muong"] = _search(page, "muong")
         seen["nfd"] = _search(page, unicodedata.normalize("NFD", "Mường Chiên"))
         seen["dong"] = _search(page, "dong ket")
@@ -93,7 +50,7 @@ def test_synthetic_map_in_browser(browser_ready, tmp_path: Path) -> None:
         return seen
 
     seen, report = open_map(path, action)
-    _assert_clean(report)
+    assert_clean(report)
     counts = seen["counts"]
     assert counts["communes"] == 4
     assert counts["uncovered"] == 4 and counts["estimated"] == 2
@@ -118,13 +75,13 @@ def test_sample_map_in_browser(browser_ready, sample_model, tmp_path: Path) -> N
     n_uncovered = int((~sample_model.villages["mobile_broadband"].astype(bool)).sum())
 
     def action(page):
-        seen = {"counts": _counts(page), "muong": _search(page, "muong la")}
+        seen = {"counts": page_counts(page), "muong": _search(page, "muong la")}
         page.locator(".slmap-search input").fill("")
         return seen
 
     shot = ARTIFACTS / "son_la_coverage.png"
     seen, report = open_map(path, action, screenshot=shot)
-    _assert_clean(report)
+    assert_clean(report)
     counts = seen["counts"]
     assert counts["animating"] == 0  # the first view is final when the page says ready
     assert counts["communes"] == len(sample_model.communes) == 75

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from _browser import open_map
+from _browser import assert_clean, open_map
 from slmap import render
 from slmap.assets import remote_resources
-from test_browser import _assert_clean, browser_ready  # noqa: F401 (fixture)
 
 N_COMMUNES = 3321
 N_VILLAGES = 20_000
@@ -87,7 +86,7 @@ def test_national_map_in_browser(national) -> None:
         return popup, counts, page.evaluate(COUNTS)
 
     (popup, seen, zoomed), report = open_map(path, action)
-    _assert_clean(report)
+    assert_clean(report)
     assert name in popup
     assert seen["features"] == N_COMMUNES
     assert seen["drawn"] == N_COMMUNES

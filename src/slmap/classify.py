@@ -65,7 +65,7 @@ SCHEMES = (
 )
 
 #: Deterministic defaults (natural_breaks uses random starts; fisher_jenks is exact).
-DEFAULT_SCHEMES = {key: "fisher_jenks" for key in METRIC_KEYS}
+DEFAULT_SCHEMES = {key: "fisher_jenks" for key in (*METRIC_KEYS, "newly_covered")}
 #: Above this many values, Fisher-Jenks classifies a systematic sample of them.
 FISHER_JENKS_MAX = 800
 
@@ -76,12 +76,13 @@ PALETTES = {
     "share_4g": "YlGnBu",
     "pop_4g_share": "YlGnBu",
     "fibre_hh_share": "GnBu",
+    "newly_covered": "Greens",
 }
 
 #: Fill of the "no data" class (the map adds a hatch on top of it).
 NODATA_COLOR = "#d9d9d9"
 
-_INTEGER_METRICS = {"villages_no_mbb"}
+_INTEGER_METRICS = {"villages_no_mbb", "newly_covered"}
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Village without mobile broadband (estimated location)",
     ),
     "legend_covered": ("Bản đã có băng rộng di động", "Village with mobile broadband"),
+    "legend_estimated": (
+        "Vòng rỗng: vị trí ước tính (không có toạ độ)",
+        "Hollow ring: estimated location (no coordinates)",
+    ),
     "zoom_hint": (
         "phóng to (mức {z}+) để thấy từng bản",
         "zoom in (level {z}+) to see each village",
@@ -73,6 +77,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Villages without mobile broadband ({n})",
     ),
     "layer_covered": ("Bản đã có băng rộng di động ({n})", "Villages with mobile broadband ({n})"),
+    "layer_newly_covered": (
+        "Bản mới có băng rộng di động ({n})",
+        "Villages newly covered by mobile broadband ({n})",
+    ),
+    "layer_still_uncovered": (
+        "Bản vẫn chưa có băng rộng di động ({n})",
+        "Villages still without mobile broadband ({n})",
+    ),
+    "layer_newly_uncovered": (
+        "Bản mới mất băng rộng di động ({n})",
+        "Villages newly without mobile broadband ({n})",
+    ),
+    "metric_newly_covered": (
+        "Số bản mới có băng rộng di động",
+        "Villages newly covered by mobile broadband",
+    ),
+    "change_period": ("Thay đổi {before} → {after}", "Change {before} → {after}"),
     "layer_districts": ("Huyện cũ (trước 01/7/2025)", "Former districts (before 1 July 2025)"),
     "layer_districts_current": ("Huyện", "Districts"),
     "layer_province": ("Ranh giới tỉnh", "Province boundary"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import math
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Any
 
 import folium
@@ -33,6 +34,7 @@ from shapely.geometry import mapping
 
 from slmap import assets, i18n
 from slmap.classify import METRIC_KEYS, Classification, bad_option, classify
+from slmap.dates import display_date
 from slmap.simplify import DEFAULT_TOLERANCE, simplify_coverage
 
 __all__ = ["TILES", "build_map", "map_html", "render_html"]
@@ -119,7 +121,7 @@ def _format_metric(metric: str, value: Any, lang: str) -> str | None:
     value = _value(value)
     if value is None:
         return None
-    if metric == "villages_no_mbb":
+    if metric in ("villages_no_mbb", CHANGE_METRIC):
         return i18n.format_number(value, lang)
     return i18n.format_percent(value, lang)
 
@@ -209,7 +211,7 @@ def _source_name(source: Any) -> str:
     return PurePath(text).name if ("/" in text or "\\" in text) else text
 
 
-def _title(model: Any, metric_label: str, lang: str) -> dict[str, Any]:
+def _title(model: Any, metric_label: str, lang: str, change: Any = None) -> dict[str, Any]:
     prov = model.provenance
     name = _province_name(model)
     for prefix in ("Tỉnh ", "tỉnh "):
@@ -218,8 +220,17 @@ def _title(model: Any, metric_label: str, lang: str) -> dict[str, Any]:
     if name:
         title = f"{title} – {i18n.t('province', lang, name=name)}"
     subtitle = metric_label
-    if getattr(prov, "data_date", None):
-        subtitle = f"{metric_label} · {i18n.t('data_date', lang, date=prov.data_date)}"
+    if change is not None:
+        period = i18n.t(
+            "change_period",
+            lang,
+            before=display_date(change.as_of_before, lang) or "?",
+            after=display_date(change.as_of_after, lang) or "?",
+        )
+        subtitle = f"{metric_label} · {period}"
+    elif getattr(prov, "data_date", None):
+        date = display_date(prov.data_date, lang)
+        subtitle = f"{metric_label} · {i18n.t('data_date', lang, date=date)}"
     sources = i18n.t(
         "sources",
         lang,
@@ -235,6 +246,81 @@ def _title(model: Any, metric_label: str, lang: str) -> dict[str, Any]:
     }
 
 
+#: The commune metric of a change map (see :mod:`slmap.change`).
+CHANGE_METRIC = "newly_covered"
+
+
+def _check_options(metric: str, tiles: str | None, lang: str) -> None:
+    if metric not in (*METRIC_KEYS, CHANGE_METRIC):
+        raise bad_option(
+            "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
+        )
+    if tiles is not None and tiles not in TILES:
+        raise bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
+    i18n.t("title", lang)  # validates lang
+
+
+def _village_layers(model: Any, change: Any, lang: str) -> dict[str, tuple[pd.DataFrame, str]]:
+    """The village layers to draw: key -> (villages, layer name with its count).
+
+    A coverage map has villages without and with mobile broadband; a change
+    map has villages newly covered, still uncovered and newly uncovered.
+    """
+    if change is None:
+        villages = model.villages
+        mask = ~villages["mobile_broadband"].astype(bool)
+        parts = {"uncovered": (villages[mask], "layer_uncovered"),
+                 "covered": (villages[~mask], "layer_covered")}  # fmt: skip
+    else:
+        status = change.villages["status"]
+        parts = {
+            "uncovered": (change.villages[status == "still_uncovered"], "layer_still_uncovered"),
+            "covered": (change.villages[status == "newly_covered"], "layer_newly_covered"),
+            "newlyUncovered": (
+                change.villages[status == "newly_uncovered"],
+                "layer_newly_uncovered",
+            ),
+        }
+    return {
+        key: (frame, i18n.t(label, lang, n=i18n.format_number(len(frame), lang)))
+        for key, (frame, label) in parts.items()
+    }
+
+
+def _with_change(model: Any, change: Any) -> Any:
+    """The model with the communes' ``newly_covered`` count of a change."""
+    rows = change.rows[change.rows["level"] == "commune"].set_index("code")
+    communes = model.communes.copy()
+    communes[CHANGE_METRIC] = rows[CHANGE_METRIC].reindex(communes.index.astype(str)).to_numpy()
+    return SimpleNamespace(
+        communes=communes,
+        villages=model.villages,
+        districts=model.districts,
+        province=model.province,
+        provenance=model.provenance,
+    )
+
+
+def _village_data(layers: dict, model: Any, canvas: bool) -> dict[str, Any]:
+    villages = pd.concat([frame for frame, _ in layers.values()])
+    district_names = sorted({str(d) for d in villages["district_name"].dropna()})
+    district_ix = {name: i for i, name in enumerate(district_names)}
+    codes = [str(c) for c in model.communes.index]
+    codes += sorted({str(c) for c in villages["commune_code"]} - set(codes))
+    code_ix = {code: i for i, code in enumerate(codes)}
+    min_zoom = {
+        key: zoom if canvas and len(layers[key][0]) > limit else 0
+        for key, (limit, zoom) in LAZY_VILLAGES.items()
+    }
+    data = {key: _villages(frame, code_ix, district_ix) for key, (frame, _) in layers.items()}
+    return data | {
+        "communeCodes": codes,
+        "districtNames": district_names,
+        "minZoom": min_zoom,
+        "layerNames": {key: name for key, (_, name) in layers.items()},
+    }
+
+
 def build_map(
     model: Any,
     *,
@@ -245,6 +331,7 @@ def build_map(
     lang: str = "vi",
     tiles: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
+    change: Any = None,
 ) -> folium.Map:
     """Build the coverage map of ``model`` as a :class:`folium.Map`.
 
@@ -263,6 +350,11 @@ def build_map(
         Online basemap; ``None`` keeps the map fully offline.
     tolerance : float
         Boundary simplification tolerance in degrees (0 keeps every vertex).
+    change : slmap.change.Change, optional
+        Draw a change map: communes coloured by villages newly covered, and
+        three village layers (newly covered, still uncovered, newly
+        uncovered) instead of uncovered and covered. ``model`` is the model
+        of the later date.
 
     Returns
     -------
@@ -274,93 +366,82 @@ def build_map(
     >>> from slmap.model import load_coverage
     >>> fmap = build_map(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
     """
-    if metric not in METRIC_KEYS:
-        raise bad_option(
-            "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
-        )
-    if tiles is not None and tiles not in TILES:
-        raise bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
-    i18n.t("title", lang)  # validates lang
-    strings = i18n.strings(lang)
+    if change is not None:
+        model, metric = _with_change(model, change), CHANGE_METRIC
+    _check_options(metric, tiles, lang)
     layout = getattr(model.provenance, "layout", "2025")
-    if layout != "2025":
-        strings["field_district"] = i18n.t("layer_districts_current", lang)
     cls = classify(
         model.communes[metric], metric=metric, scheme=scheme, k=k, breaks=breaks, lang=lang
     )
     metric_label = i18n.t(f"metric_{metric}", lang)
-    unit = i18n.t("unit_count" if metric == "villages_no_mbb" else "unit_percent", lang)
-
-    villages = model.villages
-    uncovered_mask = ~villages["mobile_broadband"].astype(bool)
-    district_names = sorted({str(d) for d in villages["district_name"].dropna()})
-    district_ix = {name: i for i, name in enumerate(district_names)}
-    n_uncovered = int(uncovered_mask.sum())
-    n_covered = len(villages) - n_uncovered
-    codes = [str(c) for c in model.communes.index]
-    codes += sorted({str(c) for c in villages["commune_code"]} - set(codes))
-    code_ix = {code: i for i, code in enumerate(codes)}
-    canvas = len(model.communes) > CANVAS_COMMUNES or len(villages) > CANVAS_VILLAGES
-    counts = {"uncovered": n_uncovered, "covered": n_covered}
-    min_zoom = {
-        key: zoom if canvas and counts[key] > limit else 0
-        for key, (limit, zoom) in LAZY_VILLAGES.items()
-    }
-
+    layers = _village_layers(model, change, lang)
+    n_villages = sum(len(frame) for frame, _ in layers.values())
+    canvas = len(model.communes) > CANVAS_COMMUNES or n_villages > CANVAS_VILLAGES
     data = {
         "lang": lang,
         "tiles": tiles is not None,
-        "s": strings,
-        "metric": {"key": metric, "label": metric_label, "unit": unit},
-        "legend": {
-            "title": metric_label,
-            "unit": f"({unit})",
-            "classes": [
-                {"label": lab, "color": col, "count": cnt}
-                for lab, col, cnt in zip(cls.labels, cls.colors, cls.counts, strict=True)
-            ],
-            "nodataCount": cls.nodata_count,
-        },
+        "s": _strings(lang, layout),
+        "metric": {"key": metric, "label": metric_label, "unit": _unit(metric, lang)},
+        "legend": _legend(cls, metric_label, _unit(metric, lang)),
         "nodataColor": "#d9d9d9",
-        "title": _title(model, metric_label, lang),
+        "title": _title(model, metric_label, lang, change),
         "communes": _communes(model, metric, cls, lang, tolerance),
         "communeNames": {
             str(code): _value(name) for code, name in model.communes["commune_name"].items()
         },
-        "communeCodes": codes,
-        "districtNames": district_names,
         "canvas": canvas,
-        "minZoom": min_zoom,
-        "zoomHint": i18n.t("zoom_hint", lang, z=max(min_zoom.values())),
-        "uncovered": _villages(villages[uncovered_mask], code_ix, district_ix),
-        "covered": _villages(villages[~uncovered_mask], code_ix, district_ix),
+        "change": change is not None,
         "districts": _outline(model.districts, tolerance, "district_name"),
         "province": _outline(model.province, tolerance, "province_name"),
         "districtLegend": i18n.t(
             "legend_district" if layout == "2025" else "layer_districts_current", lang
         ),
     }
+    data |= _village_data(layers, model, canvas)
+    data["zoomHint"] = i18n.t("zoom_hint", lang, z=max(data["minZoom"].values()))
+    return _folium_map(data, layout, tiles, lang)
 
+
+def _strings(lang: str, layout: str) -> dict[str, str]:
+    strings = i18n.strings(lang)
+    if layout != "2025":
+        strings["field_district"] = i18n.t("layer_districts_current", lang)
+    return strings
+
+
+def _unit(metric: str, lang: str) -> str:
+    counts = ("villages_no_mbb", CHANGE_METRIC)
+    return i18n.t("unit_count" if metric in counts else "unit_percent", lang)
+
+
+def _legend(cls: Classification, label: str, unit: str) -> dict[str, Any]:
+    return {
+        "title": label,
+        "unit": f"({unit})",
+        "classes": [
+            {"label": lab, "color": col, "count": cnt}
+            for lab, col, cnt in zip(cls.labels, cls.colors, cls.counts, strict=True)
+        ],
+        "nodataCount": cls.nodata_count,
+    }
+
+
+def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str) -> folium.Map:
     fmap = folium.Map(
         tiles=None,
         location=[21.3, 103.9],
         zoom_start=8,
         control_scale=False,
-        prefer_canvas=canvas,
+        prefer_canvas=data["canvas"],
         zoomSnap=0.25,
         zoomDelta=0.5,
     )
     if tiles is not None:
         folium.TileLayer(TILES[tiles], name=i18n.t("layer_osm", lang)).add_to(fmap)
-    groups = {
-        "communes": folium.FeatureGroup(name=i18n.t("layer_communes", lang, metric=metric_label)),
-        "uncovered": folium.FeatureGroup(
-            name=i18n.t("layer_uncovered", lang, n=i18n.format_number(n_uncovered, lang))
-        ),
-        "covered": folium.FeatureGroup(
-            name=i18n.t("layer_covered", lang, n=i18n.format_number(n_covered, lang))
-        ),
-    }
+    label = i18n.t("layer_communes", lang, metric=data["metric"]["label"])
+    groups = {"communes": folium.FeatureGroup(name=label)}
+    for key, name in data["layerNames"].items():
+        groups[key] = folium.FeatureGroup(name=name)
     if data["districts"] is not None:
         label = "layer_districts" if layout == "2025" else "layer_districts_current"
         groups["districts"] = folium.FeatureGroup(name=i18n.t(label, lang))

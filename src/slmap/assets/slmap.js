@@ -17,6 +17,17 @@
       estimated: { radius: 2.2, color: "#444444", weight: 0.9, opacity: 0.55,
         fillColor: "#ffffff", fillOpacity: 0.2 }
     },
+    /* change maps: newly covered green, newly uncovered orange (red stays "still uncovered") */
+    newlyCovered: {
+      surveyed: { radius: 5, color: "#ffffff", weight: 1.2, fillColor: "#1a9641", fillOpacity: 1 },
+      estimated: { radius: 4.5, color: "#1a9641", weight: 2.2, fillColor: "#ffffff",
+        fillOpacity: 0.85 }
+    },
+    newlyUncovered: {
+      surveyed: { radius: 6, color: "#000000", weight: 1.2, fillColor: "#fdae61", fillOpacity: 1 },
+      estimated: { radius: 5.5, color: "#e66101", weight: 2.5, fillColor: "#ffffff",
+        fillOpacity: 0.85 }
+    },
     district: { color: "#2b2b2b", weight: 1.8, opacity: 0.9, dashArray: "7 5" },
     province: { color: "#111111", weight: 2.6, opacity: 1 }
   };
@@ -204,16 +215,24 @@
         }
       }
     });
-    new PointLayer(D.covered, STYLES.covered, "slmapCovered", "slmap-covered", D.minZoom.covered)
+    var coveredStyle = D.change ? STYLES.newlyCovered : STYLES.covered;
+    new PointLayer(D.covered, coveredStyle, D.change ? "slmapUncovered" : "slmapCovered",
+      D.change ? "slmap-newly-covered" : "slmap-covered", D.minZoom.covered)
       .addTo(groups.covered);
     new PointLayer(D.uncovered, STYLES.uncovered, "slmapUncovered", "slmap-uncovered",
       D.minZoom.uncovered).addTo(groups.uncovered);
+    if (D.change) {
+      new PointLayer(D.newlyUncovered, STYLES.newlyUncovered, "slmapUncovered",
+        "slmap-newly-uncovered", 0).addTo(groups.newlyUncovered);
+    }
     /* the search index of villages is built on first use (100,000 names fold in ~0.2 s) */
     var villagesIndexed = false;
     function indexVillages() {
       if (villagesIndexed) return;
       villagesIndexed = true;
-      [[D.uncovered, groups.uncovered], [D.covered, groups.covered]].forEach(function (pair) {
+      var searched = [[D.uncovered, groups.uncovered], [D.covered, groups.covered]];
+      if (D.change) searched.push([D.newlyUncovered, groups.newlyUncovered]);
+      searched.forEach(function (pair) {
         var V = pair[0];
         for (var i = 0; i < V.n.length; i++) {
           var code = D.communeCodes[V.c[i]];
@@ -256,9 +275,16 @@
       if (D.canvas) nodata.style.background = D.nodataColor;
       row(nodata, S.legend_nodata, D.legend.nodataCount);
       el("h3", null, S.legend_villages, div);
-      row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed);
-      row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated);
-      row(svgSymbol(STYLES.covered.surveyed), S.legend_covered);
+      if (D.change) {
+        row(svgSymbol(STYLES.newlyCovered.surveyed), D.layerNames.covered);
+        row(svgSymbol(STYLES.uncovered.surveyed), D.layerNames.uncovered);
+        row(svgSymbol(STYLES.newlyUncovered.surveyed), D.layerNames.newlyUncovered);
+        row(svgSymbol(STYLES.uncovered.estimated), S.legend_estimated);
+      } else {
+        row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed);
+        row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated);
+        row(svgSymbol(STYLES.covered.surveyed), S.legend_covered);
+      }
       if (D.minZoom.covered > 0 || D.minZoom.uncovered > 0) el("div", "slmap-unit", D.zoomHint, div);
       if (D.districts) row(svgSymbol(STYLES.district, true), D.districtLegend);
       L.DomEvent.disableClickPropagation(div);

@@ -16,20 +16,23 @@ __all__ = ["change", "load_change"]
 def load_change(before: Path | None, after: Path | None, opts: dict):
     """Build the two models (same boundaries and layout) and compare them.
 
-    Without ``before`` and ``after``: the two dates of the sample.
+    ``after`` defaults to the ``register`` option, then to the sample's later
+    date; ``before`` to the sample's earlier date when the later is the
+    sample.
     """
     from slmap.change import compare_villages
     from slmap.sources import SAMPLE_DATES
 
-    if (before is None) != (after is None) and opts.get("register") is None:
-        raise click.UsageError("give both --before and --after (or neither, for the sample)")
     later = dict(opts)
     earlier = dict(opts)
+    later["register"] = after or opts.get("register")
+    if later["register"] is None:
+        later["as_of"] = SAMPLE_DATES[-1]
     if before is None:
-        later.update(register=None, as_of=SAMPLE_DATES[-1])
+        if later["register"] is not None:
+            raise click.UsageError("give --before REGISTER (the earlier date)")
         earlier.update(register=None, as_of=SAMPLE_DATES[0])
     else:
-        later["register"] = after or opts.get("register")
         earlier.update(register=before, as_of=opts.get("as_of_before"))
     earlier.pop("as_of_before", None)
     later.pop("as_of_before", None)

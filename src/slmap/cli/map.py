@@ -140,6 +140,14 @@ def _size(n: int) -> str:
     is_flag=True,
     help="Replace an existing --out file (the default output is always rebuilt).",
 )
+@click.option(
+    "--before",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Draw a change map: the register of an earlier date (--register is the later one). "
+    "Communes are coloured by villages newly covered; newly covered, still uncovered and "
+    "newly uncovered villages are three layers. 'sample' for the sample's 2021-12-31.",
+)
+@click.option("--as-of-before", help="Date of --before when it has no as_of column.")
 def map_command(
     metric: str,
     scheme: str | None,
@@ -149,6 +157,8 @@ def map_command(
     tiles: str | None,
     out: Path | None,
     overwrite: bool,
+    before: Path | None,
+    as_of_before: str | None,
     **model_opts: object,
 ) -> None:
     """Write the offline coverage map: one HTML file that opens with no network.
@@ -161,9 +171,24 @@ def map_command(
     from slmap.render import render_html
 
     fixed = parse_breaks(breaks)  # fail on bad --breaks before the slow load
-    model = load_from_options(**model_opts)
+    change = None
+    if before is not None:
+        from slmap.cli.change import load_change
+
+        sample = str(before) == "sample"
+        opts = dict(model_opts, as_of_before=as_of_before)
+        change, _, model = load_change(None if sample else before, None, opts)
+    else:
+        model = load_from_options(**model_opts)
     html = render_html(
-        model, metric=metric, scheme=scheme, k=k, breaks=fixed, lang=lang, tiles=tiles
+        model,
+        metric=metric,
+        scheme=scheme,
+        k=k,
+        breaks=fixed,
+        lang=lang,
+        tiles=tiles,
+        change=change,
     )
     path = out or default_out(model_opts.get("province"), model)
     target = write_map(html, path, overwrite=overwrite or out is None)
