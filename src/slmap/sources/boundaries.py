@@ -152,12 +152,31 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
 
     gdal_path, problems = _gdal_path(path)
     src = str(path)
-    if path.suffix.lower() == ".shp":
-        for ext in (".shx", ".dbf"):
-            if not path.with_suffix(ext).exists() and not path.with_suffix(ext.upper()).exists():
-                raise InputError(
-                    f"{src}: the Shapefile is incomplete: missing {path.with_suffix(ext).name}"
-                )
+    _check_shapefile_parts(path)
+    layer = _pick_layer(gdal_path, src, layer, problems)
+    try:
+        gdf = pyogrio.read_dataframe(gdal_path, layer=layer)
+    except Exception as exc:
+        raise InputError(f"{src}: GDAL cannot read layer {layer or 0!r} ({_short(exc)})") from None
+    _check_polygons(gdf, src)
+    gdf, crs_problems = _to_wgs84(gdf, src)
+    return gdf, problems + crs_problems
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    if path.suffix.lower() != ".shp":
+        return
+    for ext in (".shx", ".dbf"):
+        if not path.with_suffix(ext).exists() and not path.with_suffix(ext.upper()).exists():
+            raise InputError(
+                f"{path}: the Shapefile is incomplete: missing {path.with_suffix(ext).name}"
+            )
+
+
+def _pick_layer(gdal_path: str, src: str, layer: str | None, problems: list[Problem]) -> str | None:
+    """The layer to read: the one named, the only one, or the only polygon layer."""
+    import pyogrio
+
     try:
         layers = pyogrio.list_layers(gdal_path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
@@ -168,29 +187,28 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
             ) from None
         raise InputError(f"{src}: GDAL cannot read this file ({_short(exc)})") from None
     names = [str(n) for n, _ in layers]
+    listing = ", ".join(f"{n} ({g})" for n, g in layers)
     if layer is not None and layer not in names:
-        listing = ", ".join(f"{n} ({g})" for n, g in layers)
         raise InputError(f"{src}: no layer {layer!r}; layers are {listing}")
-    if layer is None and len(layers) > 1:
-        polygon_layers = [str(n) for n, g in layers if "Polygon" in str(g)]
-        if len(polygon_layers) != 1:
-            listing = ", ".join(f"{n} ({g})" for n, g in layers)
-            raise InputError(
-                f"{src}: holds {len(layers)} layers ({listing}); name one with --boundaries-layer"
-            )
-        layer = polygon_layers[0]
-        problems.append(
-            Problem(
-                src,
-                f"several layers; read the only polygon layer {layer!r}",
-                severity="warning",
-                kind="layer_chosen",
-            )
+    if layer is not None or len(layers) <= 1:
+        return layer
+    polygon_layers = [str(n) for n, g in layers if "Polygon" in str(g)]
+    if len(polygon_layers) != 1:
+        raise InputError(
+            f"{src}: holds {len(layers)} layers ({listing}); name one with --boundaries-layer"
         )
-    try:
-        gdf = pyogrio.read_dataframe(gdal_path, layer=layer)
-    except Exception as exc:
-        raise InputError(f"{src}: GDAL cannot read layer {layer or 0!r} ({_short(exc)})") from None
+    problems.append(
+        Problem(
+            src,
+            f"several layers; read the only polygon layer {polygon_layers[0]!r}",
+            severity="warning",
+            kind="layer_chosen",
+        )
+    )
+    return polygon_layers[0]
+
+
+def _check_polygons(gdf: gpd.GeoDataFrame, src: str) -> None:
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
         raise InputError(f"{src}: has no geometry; expected commune polygons")
     if len(gdf) == 0:
@@ -201,8 +219,6 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
             f"{src}: holds {', '.join(sorted(types))} geometries, not polygons; expected "
             "commune boundaries (village points belong in the register, as lon/lat columns)"
         )
-    gdf, crs_problems = _to_wgs84(gdf, src)
-    return gdf, problems + crs_problems
 
 
 def _short(exc: Exception) -> str:
