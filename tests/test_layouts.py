@@ -237,3 +237,22 @@ def test_published_list_of_uncovered_villages_loads_in_its_communes(tmp_path, up
         assert old.at[code, "district_name"] == v.district
     forced = load_coverage(register=path, uncovered_list=True)
     assert len(forced.villages) == len(data)
+
+
+def test_kml_with_the_district_only_in_its_description(shared_geodata, upstream_env, tmp_path):
+    gadm = _gadm(shared_geodata)
+    kml = gpd.GeoDataFrame(
+        {
+            "Name": gadm["NAME_3"],
+            "Description": "<b>Huyện:</b> " + gadm["NAME_2"] + "<br>Nguồn: GADM",
+        },
+        geometry=gadm.geometry,
+        crs=gadm.crs,
+    )
+    path = tmp_path / "communes.kml"
+    kml.to_file(path, driver="KML")
+    model = load_coverage(boundaries=path)
+    assert any(p.kind == "district_from_description" for p in model.problems)
+    reason = model.provenance.layout_reasons["boundaries"]
+    assert "204 matched by name within district" in reason
+    assert sorted(model.communes["commune_code"]) == sorted(gadm["ma_xa"])

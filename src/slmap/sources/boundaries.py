@@ -8,6 +8,7 @@ read and recognise the schema; checking and repairing geometry is
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from slmap.names import fold
 from slmap.sources.boundary_set import BoundarySet
 from slmap.sources.upstream_json import read_upstream_json
 
-__all__ = ["BoundarySet", "read_boundaries"]
+__all__ = ["BoundarySet", "district_in_description", "read_boundaries"]
 
 #: Field names recognised as the commune code / name / parent name, in order.
 CODE_FIELDS = ("ma_xa", "commune_code", "wardcode", "ma_dvhc", "code", "id")
@@ -287,6 +288,45 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[P
     return gdf, problems
 
 
+_DESCRIPTION_KEYS = {_k: None for _k in ("huyen", "quan", "quanhuyen", "tenhuyen", "district")}
+_TAG = re.compile(r"<[^>]+>")
+_PAIR = re.compile(r"([^\n:|]{2,30}?)\s*[:|]\s*([^\n|]+)")
+
+
+def district_in_description(text: object) -> str | None:
+    """The district named in a KML description ("Huyện: Mai Sơn", or a table row).
+
+    Google Earth and QGIS write attributes into the description as text or as
+    an HTML table; the first key that means "district" gives its value.
+
+    Examples
+    --------
+    >>> district_in_description("<b>Huyện:</b> Mai Sơn<br>Dân số: 1200")
+    'Mai Sơn'
+    >>> district_in_description("<table><tr><td>ten_huyen</td><td>Sốp Cộp</td></tr></table>")
+    'Sốp Cộp'
+    >>> district_in_description("Xã biên giới") is None
+    True
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    cells = re.sub(r"</t[dh]>\s*<t[dh][^>]*>", "|", text, flags=re.IGNORECASE)
+    plain = _TAG.sub("\n", re.sub(r"<br\s*/?>", "\n", cells, flags=re.IGNORECASE))
+    plain = "\n".join(line.strip() for line in plain.splitlines() if line.strip())
+    plain = re.sub(r"[:|]\s*\n", ": ", plain)
+    for key, value in _PAIR.findall(plain):
+        if fold(key, keep_prefix=True) in _DESCRIPTION_KEYS and value.strip():
+            return value.strip()
+    return None
+
+
+def _mostly_codes(values: pd.Series) -> bool:
+    """At least half the non-empty values look like GSO codes (up to 5 digits)."""
+    text = values.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    text = text[text.notna() & (text != "")]
+    return bool(len(text)) and text.str.fullmatch(r"\d{1,5}").mean() >= 0.5
+
+
 def _fold_field(name: str) -> str:
     return fold(name, keep_prefix=True)
 
@@ -325,6 +365,18 @@ def _recognise(
         parent = next((folded[f] for f in map(_fold_field, PARENT_FIELDS) if f in folded), None)
     if parent is not None and parent in (code, name):
         parent = None
+    if code is not None and code_field is None and not _mostly_codes(gdf[code]):
+        problems.append(
+            Problem(
+                src,
+                f"field {code!r} does not hold GSO commune codes (e.g. "
+                f"{str(gdf[code].iloc[0])!r}); ignored, communes matched by name",
+                column=code,
+                severity="warning",
+                kind="code_field_ignored",
+            )
+        )
+        code = None
     if code is None and name is None:
         raise InputError(
             f"{src}: found no commune code or name field (fields: {', '.join(columns.values())}); "
@@ -351,6 +403,20 @@ def _recognise(
     out["commune_name"] = gdf[name].astype("string") if name is not None else pd.NA
     if parent is not None:
         out["parent_name"] = gdf[parent].astype("string")
+    elif district_field is None and "description" in columns:
+        from_description = gdf[columns["description"]].map(district_in_description)
+        if from_description.notna().any():
+            out["parent_name"] = from_description.astype("string")
+            problems.append(
+                Problem(
+                    src,
+                    f"district names read from the KML description of "
+                    f"{int(from_description.notna().sum())} of {len(gdf)} features",
+                    column=columns["description"],
+                    severity="warning",
+                    kind="district_from_description",
+                )
+            )
     for extra in ("loai", "type_3"):
         if extra in columns:
             out["commune_type"] = gdf[columns[extra]].astype("string")
