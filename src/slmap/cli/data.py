@@ -107,6 +107,8 @@ def stats(level: str, fmt: str, overwrite: bool, **kwargs) -> None:
         "sample_data": model.provenance.sample,
         "approximate_boundaries": model.provenance.approximate,
         "data_date": model.provenance.data_date,
+        "as_of": model.provenance.as_of,
+        "input_layouts": model.provenance.input_layouts,
     }
     if fmt == "json":
         out = {"meta": meta}
