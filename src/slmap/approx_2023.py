@@ -139,7 +139,7 @@ def split_commune(polygon: shapely.Geometry, members: pd.DataFrame) -> pd.DataFr
         ``code``, ``geometry``, ``centre`` ("official": the Voronoi cell of
         its own centre, or the whole commune when it is the only member;
         "shared": an equal-area strip of a cell held by several members) and
-        ``shared_with`` (the code of the member whose cell it shares, None for
+        ``shared_with`` (the code of the member whose cell it shares, NA for
         that member itself). Same order as ``members``.
 
     Examples
@@ -174,9 +174,11 @@ def split_commune(polygon: shapely.Geometry, members: pd.DataFrame) -> pd.DataFr
         for code, piece in zip(sharers, strips, strict=True):
             centre = "shared" if len(sharers) > 1 else "official"
             rows[code] = (piece, centre, None if code == holder else holder)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         [(c, *rows[c]) for c in codes], columns=["code", "geometry", "centre", "shared_with"]
     )
+    out["shared_with"] = out["shared_with"].astype("string")
+    return out
 
 
 def _seed_owners(codes: list[str], xy: np.ndarray) -> dict[str, str | None]:
