@@ -284,12 +284,10 @@ def older_layout_communes(
 
     Examples
     --------
-    >>> import geopandas as gpd
-    >>> from slmap import approx
-    >>> c2025 = approx.approximate_communes("14")  # doctest: +SKIP
-    >>> c2023, notes = older_layout_communes(c2025, "2023")  # doctest: +SKIP
-    >>> len(c2023), bool(c2023["approximate"].all())  # doctest: +SKIP
-    (204, True)
+    >>> from slmap.approx import approximate_communes
+    >>> c2023, notes = older_layout_communes(approximate_communes("14"), "2023")
+    >>> len(c2023), bool(c2023["approximate"].all()), int((c2023["centre"] == "shared").sum())
+    (204, True, 12)
     """
     lid = layouts.layout_id(layout)
     if not layouts.is_older(lid, "2025"):
