@@ -1,9 +1,12 @@
 """Quality and speed of the approximate offline commune boundaries (slmap.approx).
 
 Compares each method of :func:`slmap.approx.approximate_communes` for Sơn La
-(province 14, 2025 layout) with the real 75-commune polygons, and times the
-national build (3,321 communes). The real polygons are read from the shared
-geodata folder at run time only; nothing of them is stored.
+(province 14, 2025 layout) with the real 75-commune polygons, times the
+national build (3,321 communes), and compares the approximate 2023 layout
+(:func:`slmap.approx_2023.older_layout_communes`: the pinned 75 communes, or
+the registry's approximate ones, split among their 204 former units) with
+the GADM 4.1 polygons of the 2023 layout. The real polygons are read from the
+shared geodata folder at run time only; nothing of them is stored.
 
 Usage::
 
@@ -24,6 +27,8 @@ import geopandas as gpd
 import numpy as np
 
 from slmap.approx import APPROX_METHODS, approximate_communes, iou_by_commune
+from slmap.approx_2023 import METRIC_CRS, older_layout_communes
+from slmap.sources import read_boundaries
 
 DEFAULT_GEODATA = Path(
     os.environ.get(
@@ -40,6 +45,45 @@ def timed(reps: int, *args: object, **kwargs: object) -> tuple[float, gpd.GeoDat
         result = approximate_communes(*args, **kwargs)
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def iou_summary(approx: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> str:
+    """Median, 10th percentile, share >= 0.5 and area-weighted mean of the IoU.
+
+    The area-weighted mean weights each commune's IoU by its reference area.
+    """
+    iou = iou_by_commune(approx, reference)
+    area = reference.to_crs(METRIC_CRS).set_index(reference["ma_xa"].astype(str)).area
+    weight = area.reindex(iou.index).to_numpy()
+    values = iou.to_numpy()
+    return (
+        f"{len(values)} matched: median {np.median(values):.3f}, "
+        f"p10 {np.percentile(values, 10):.3f}, share >= 0.5 {np.mean(values >= 0.5):.1%}, "
+        f"area-weighted {np.average(values, weights=weight):.3f}"
+    )
+
+
+def approx_2023(geodata: Path) -> None:
+    """Print the IoU of the approximate 2023 layout against GADM (204 communes)."""
+    gadm = geodata / "son_la" / "communes_204_gadm41.geojson"
+    wards = geodata / "upstream" / "vietnam-3d-map_wards_14.json"
+    if not gadm.exists() or not wards.exists():
+        print(f"approximate 2023 layout: skipped ({gadm} or {wards} not found)")
+        return
+    reference = gpd.read_file(gadm)
+    print("Sơn La, approximate 2023 layout vs GADM 4.1 (204 communes): IoU")
+    sources = (
+        ("pinned 75 communes split", read_boundaries(wards).communes),
+        ("registry communes split", approximate_communes("14")),
+    )
+    for label, communes in sources:
+        start = time.perf_counter()
+        split, _ = older_layout_communes(communes, "2023")
+        seconds = time.perf_counter() - start
+        shared = int((split["centre"] == "shared").sum())
+        print(
+            f"  {label} ({seconds:.1f} s, {shared} sharing a cell): {iou_summary(split, reference)}"
+        )
 
 
 def main() -> None:
@@ -60,6 +104,7 @@ def main() -> None:
             f"{method:<11} {np.median(iou):7.3f} {np.percentile(iou, 10):7.3f} "
             f"{iou.min():7.3f} {seconds:8.2f}"
         )
+    approx_2023(args.geodata)
     gadm = args.geodata / "son_la" / "communes_204_gadm41.geojson"
     if gadm.exists():
         seconds, approx = timed(1, "14", layout="legacy")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from slmap.errors import BoundariesNotFoundError, InputError, Problem
+from slmap.layouts import is_older, layout_id
 from slmap.sources.boundaries import BoundarySet, read_boundaries
 from slmap.sources.tables import TableRead, read_register, read_statistics, read_table
 from slmap.sources.upstream import PINNED, cache_dir, fetch_upstream, find_pinned, search_folders
@@ -121,6 +122,7 @@ def locate_boundaries(
     district_field: str | None = None,
     province: str = "14",
     approximate: bool = True,
+    layout: str | None = None,
 ) -> tuple[BoundarySet, BoundarySet | None]:
     """Find and read commune boundaries, plus district/province outlines.
 
@@ -130,10 +132,18 @@ def locate_boundaries(
     ``approximate`` and reported with a warning that says how to get real
     ones. Outlines come from the pinned dvhcvn file when present (Sơn La).
 
+    When no file is named and ``layout`` is older than the 2025 layout of the
+    pinned (or registry) communes, and ``approximate`` is True, the older
+    layout is drawn approximately: each 2025 commune is split among its
+    former units (:func:`slmap.approx_2023.older_layout_communes`), flagged
+    ``approximate`` with a warning that says how and how to get real ones.
+
     Parameters
     ----------
     province : str
         GSO province code, a comma-separated list, or ``"all"``.
+    layout : str, optional
+        Layout the communes will be drawn in (``--layout``); None: as found.
 
     Returns
     -------
@@ -164,13 +174,39 @@ def locate_boundaries(
             )
         return communes, outlines
     communes_file = find_pinned("communes") if province == "14" else None
+    older = approximate and layout is not None and is_older(layout, "2025")
     if communes_file is not None:
         pinned = read_boundaries(communes_file)
         pinned.pinned = True
-        return pinned, outlines
+        return (_split_older(pinned, layout, province) if older else pinned), outlines
     if not approximate:
         raise BoundariesNotFoundError(nothing_found_message(province))
-    return _approximate(province), outlines
+    found = _approximate(province)
+    return (_split_older(found, layout, province) if older else found), outlines
+
+
+def _split_older(found: BoundarySet, layout: str, province: str) -> BoundarySet:
+    """The older ``layout`` drawn by splitting the 2025 communes ``found``."""
+    from slmap.approx_2023 import older_layout_communes
+
+    lid = layout_id(layout)
+    communes, problems = older_layout_communes(found.communes, lid, province)
+    how = (
+        f"APPROXIMATE communes of the {lid} layout: each 2025 commune of {found.source} is "
+        f"split among the {lid} units that went into it (Voronoi cells of their official "
+        "centres, clipped to the 2025 commune; units without a centre of their own share a "
+        "cell in equal-area strips); for orientation only. For real ones give a file of the "
+        f"{len(communes)} communes of the {lid} layout with --boundaries PATH"
+    )
+    notes = [p for p in found.problems if p.kind != "approximate_boundaries"]
+    first = Problem(found.source, how, severity="warning", kind="approximate_boundaries")
+    return BoundarySet(
+        communes,
+        source=f"{found.source} (split into the {lid} layout)",
+        schema="approx",
+        problems=[first, *notes, *problems],
+        pinned=found.pinned,
+    )
 
 
 def _approximate(province: str) -> BoundarySet:
