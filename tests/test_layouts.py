@@ -125,9 +125,14 @@ def test_same_register_drawn_in_2023_layout(shared_geodata, upstream_env, tmp_pa
     assert (counts == 1).all()
 
 
-def test_older_layout_requested_is_refused(shared_geodata, upstream_env):
+def test_older_layout_than_the_boundaries_given_is_refused(shared_geodata, upstream_env):
+    pinned = upstream_env / "vietnam-3d-map_wards_14.json"
     with pytest.raises(InputError, match="older 2023 layout"):
-        load_coverage(layout="2023")
+        load_coverage(boundaries=pinned, layout="2023")
+    with pytest.raises(InputError, match="older 2023 layout"):
+        load_coverage(layout="2023", approximate=False)
+    approx = load_coverage(layout="2023")  # no file named: the 2025 communes split, flagged
+    assert len(approx.communes) == 204 and approx.communes["approximate"].all()
 
 
 def test_sample_reproduces_the_figures_in_both_layouts(shared_geodata, upstream_env):

@@ -148,6 +148,7 @@ def load_coverage(
         district_field=district_field,
         province=province,
         approximate=approximate,
+        layout=layout,
     )
     sample = register is None
     if sample:

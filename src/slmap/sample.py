@@ -33,7 +33,11 @@ def _units(seed_rng: np.random.Generator) -> pd.DataFrame:
     # The registry's centre of a unit the act changed is the centre of the new
     # unit: no known centre for the 2023 shape.
     changed = old["commune_code"].isin(layouts.act_table()["old_code"])
-    old.loc[changed, ["lon", "lat"]] = np.nan
+    # Centres the registry gives to two units at once (e.g. 04078 Chiềng Hặc of Yên
+    # Châu and 04012 Chiềng Hắc of Mộc Châu) belong to neither with certainty.
+    key = old["lon"].round(5).astype(str) + "," + old["lat"].round(5).astype(str)
+    shared = key.duplicated(keep=False) & old["lon"].notna()
+    old.loc[changed | shared, ["lon", "lat"]] = np.nan
     cw = layouts.crosswalk("2023", "2025", "14")
     dest = cw[cw["default"]].set_index("old_code")["new_code"]
     new = registry.communes("2025", "14").set_index("commune_code")
@@ -117,7 +121,8 @@ def _coordinates(
     """Surveyed points scattered close around the unit's official centre.
 
     Units that the 2024 act changed have no official centre of their 2023
-    shape: their villages get no coordinates and slmap places them inside
+    shape, and a centre the registry gives to two units is trusted for
+    neither: their villages get no coordinates and slmap places them inside
     their commune.
     """
     n = len(idx)
