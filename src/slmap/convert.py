@@ -69,14 +69,7 @@ def communes_forward(
         geometry=geoms,
         crs=communes.crs,
     )
-    for col in (
-        "commune_name",
-        "commune_type",
-        "province_code",
-        "province_name",
-        "district_code",
-        "district_name",
-    ):
+    for col in layouts.UNIT_ATTRIBUTES:
         out[col] = official.reindex(new_codes)[col].to_numpy()
     approx = groups["approximate"].max() if "approximate" in old else None
     out["approximate"] = (

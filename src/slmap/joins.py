@@ -185,28 +185,11 @@ def join_communes_to_registry(
     official = layouts.units(lid, province).set_index("commune_code")
     joined = official.reindex(communes["commune_code"].fillna("").to_numpy())
     problems += _names_differ(communes, joined, src)
-    for col in (
-        "commune_name",
-        "commune_type",
-        "province_code",
-        "province_name",
-        "district_code",
-        "district_name",
-    ):
+    for col in layouts.UNIT_ATTRIBUTES:
         communes[col] = joined[col].to_numpy()
     if "approximate" not in communes:
         communes["approximate"] = False
-    keep = [
-        "feature",
-        "commune_code",
-        "commune_name",
-        "commune_type",
-        "province_code",
-        "province_name",
-        "district_code",
-        "district_name",
-        "approximate",
-    ]
+    keep = ["feature", "commune_code", *layouts.UNIT_ATTRIBUTES, "approximate"]
     extra = [c for c in communes.columns if c not in keep and c not in ("geometry", "parent_name")]
     return communes[keep + extra + ["geometry"]], problems, detection
 

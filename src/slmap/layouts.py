@@ -38,6 +38,7 @@ from slmap.names import fold
 
 __all__ = [
     "LAYOUTS",
+    "UNIT_ATTRIBUTES",
     "Layout",
     "act_table",
     "crosswalk",
@@ -93,6 +94,15 @@ _ALIASES = {
     "75": "2025",
     "current": "2025",
 }
+#: The attributes a layout gives every commune besides its code.
+UNIT_ATTRIBUTES = (
+    "commune_name",
+    "commune_type",
+    "province_code",
+    "province_name",
+    "district_code",
+    "district_name",
+)
 #: The provinces whose 2023 layout slmap knows (the act's table).
 PROVINCES_2023 = ("14",)
 _ACT_FILE = "son_la_1280_2024.csv"
