@@ -7,15 +7,11 @@ indexed by that key. Missing data stays NaN (shown as "no data"), never 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "METRICS",
     "SHARES",
-    "Metric",
     "fibre_backbone",
     "fibre_household_share",
     "population_4g_share",
@@ -25,24 +21,6 @@ __all__ = [
     "village_count",
     "villages_without_broadband",
 ]
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric that can colour a map or filter a query."""
-
-    key: str
-    unit: str  # "villages" or "%"
-    higher_is_better: bool
-
-
-#: The metrics a map can show (key -> Metric).
-METRICS: dict[str, Metric] = {
-    "villages_no_mbb": Metric("villages_no_mbb", "villages", False),
-    "share_4g": Metric("share_4g", "%", True),
-    "pop_4g_share": Metric("pop_4g_share", "%", True),
-    "fibre_hh_share": Metric("fibre_hh_share", "%", True),
-}
 
 
 def _groups(villages: pd.DataFrame, by: str | None) -> pd.Series:

@@ -74,7 +74,11 @@ _SYLLABLES = (
 
 @dataclass(frozen=True)
 class Targets:
-    """Province totals a synthetic register must reproduce exactly."""
+    """Province totals a synthetic register must reproduce exactly.
+
+    Every village with mobile broadband gets 4G or 5G, so ``with_4g`` must
+    equal ``villages - without_broadband`` (1,825 - 123 = 1,702 for Sơn La).
+    """
 
     villages: int
     without_broadband: int
@@ -170,12 +174,26 @@ def generate_register(
     DataFrame
         The canonical register columns (DESIGN §3.3) plus commune_code_old.
 
+    Raises
+    ------
+    ValueError
+        When ``targets.with_4g`` is not ``villages - without_broadband``: the
+        generator gives every covered village 4G or 5G, so it could not
+        reproduce such a 4G count.
+
     Examples
     --------
     >>> reg = generate_register("14", SON_LA_2023)
     >>> len(reg), int((~reg["mobile_signal"].isin(["3g", "4g", "5g"])).sum())
     (1825, 123)
+    >>> int(reg["mobile_signal"].isin(["4g", "5g"]).sum()) == SON_LA_2023.with_4g
+    True
     """
+    if targets and targets.with_4g != targets.villages - targets.without_broadband:
+        raise ValueError(
+            f"targets: with_4g is {targets.with_4g}; expected villages - without_broadband "
+            f"= {targets.villages - targets.without_broadband} (every covered village has 4G)"
+        )
     rng = np.random.default_rng(seed)
     new = registry.communes("2025", province).reset_index(drop=True)
     conv = registry.conversion_table(province)

@@ -135,6 +135,136 @@ class Case:
     expect: list[str]  # regexes that must all appear in stderr
     check: Callable[[Path], None] | None = None  # extra check on the folder afterwards
     absent: list[str] = field(default_factory=list)  # regexes that must not appear
+    values: dict[str, dict[str, object]] = field(default_factory=dict)  # edits of BASE_VALUES
+    rejected: tuple[str, ...] = ()  # village ids that must not be loaded (--keep-going)
+
+
+#: What the base register must load as, village by village, typed as
+#: :func:`slmap.model.load_coverage` holds them. Written out by hand (not
+#: derived from :func:`register`) so that a reader bug cannot hide in both.
+BASE_VALUES: dict[str, dict[str, object]] = {
+    "B001": dict(
+        village_name="Bản Nà Tấu",
+        commune_code="03646",
+        households=40,
+        population=180,
+        mobile_signal="4g",
+        fibre=True,
+        mobile_broadband=True,
+    ),
+    "B002": dict(
+        village_name="Bản Hua Nà",
+        commune_code="03664",
+        households=41,
+        population=185,
+        mobile_signal="3g",
+        fibre=False,
+        mobile_broadband=True,
+    ),
+    "B003": dict(
+        village_name="Bản Phiêng Ngùa",
+        commune_code="03670",
+        households=42,
+        population=190,
+        mobile_signal="none",
+        fibre=True,
+        mobile_broadband=False,
+    ),
+    "B004": dict(
+        village_name="Bản Co Mạ",
+        commune_code="03646",
+        households=43,
+        population=195,
+        mobile_signal="2g",
+        fibre=False,
+        mobile_broadband=False,
+    ),
+    "B005": dict(
+        village_name="Bản Đông",
+        commune_code="03664",
+        households=44,
+        population=200,
+        mobile_signal="4g",
+        fibre=True,
+        mobile_broadband=True,
+    ),
+    "B006": dict(
+        village_name="Bản Ít",
+        commune_code="03670",
+        households=45,
+        population=205,
+        mobile_signal="5g",
+        fibre=False,
+        mobile_broadband=True,
+    ),
+}
+#: The commune each corpus square stands for (official 2025 names).
+COMMUNE_NAMES = {
+    "03646": "Phường Tô Hiệu",
+    "03664": "Phường Chiềng An",
+    "03670": "Phường Chiềng Cơi",
+}
+_DTYPES = {
+    "village_id": "string",
+    "village_name": "string",
+    "commune_code": "string",
+    "households": "Int64",
+    "population": "Int64",
+    "mobile_signal": "string",
+    "fibre": "boolean",
+    "mobile_broadband": "bool",
+}
+
+
+def _load_kwargs(args: list[str]) -> dict[str, object]:
+    """The :func:`slmap.model.load_coverage` arguments of ``slmap validate`` options."""
+    options = {
+        "--register": "register",
+        "--boundaries": "boundaries",
+        "--boundaries-layer": "layer",
+        "--encoding": "encoding",
+        "--rejects": None,
+    }
+    kwargs: dict[str, object] = {}
+    it = iter(args)
+    for arg in it:
+        if arg == "--keep-going":
+            kwargs["keep_going"] = True
+            continue
+        value = next(it)
+        if options[arg] is not None:
+            kwargs[options[arg]] = value
+    return kwargs
+
+
+def assert_loaded_values(args: list[str], case: Case) -> None:
+    """Load the case's files as ``slmap validate`` does and check every village's values.
+
+    The expected table is :data:`BASE_VALUES` with the case's edits, less the
+    villages it rejects; names must be the same code points (so the same
+    UTF-8 bytes), numbers and yes/no values the same types. Each village must
+    lie in the commune its code names.
+    """
+    from slmap.model import load_coverage
+
+    want = {
+        vid: {**values, **case.values.get(vid, {})}
+        for vid, values in BASE_VALUES.items()
+        if vid not in case.rejected
+    }
+    got = load_coverage(**_load_kwargs(args)).villages
+    got = got.sort_values("village_id").reset_index(drop=True)
+    expected = pd.DataFrame([{"village_id": k, **v} for k, v in sorted(want.items())])
+    expected = expected[list(_DTYPES)].astype(_DTYPES)
+    pd.testing.assert_frame_equal(got[list(_DTYPES)], expected, check_exact=True)
+    by_id = got.set_index("village_id")
+    for vid, edits in case.values.items():  # coordinates given in the file, read exactly
+        for axis in {"lon", "lat"} & set(edits):
+            assert by_id.at[vid, axis] == edits[axis], (vid, axis, by_id.at[vid, axis])
+            assert not by_id.at[vid, "location_estimated"], vid
+    names = [n.encode("utf-8") for n in got["village_name"]]
+    assert names == [str(v["village_name"]).encode("utf-8") for _, v in sorted(want.items())]
+    assert list(got["commune_name"]) == [COMMUNE_NAMES[c] for c in got["commune_code"]]
 
 
 @dataclass

@@ -12,7 +12,17 @@ import pyogrio
 import pytest
 import shapely
 
-from ._build import CODES, Case, counts, csv_text, fingerprint, register, run, squares
+from ._build import (
+    CODES,
+    Case,
+    assert_loaded_values,
+    counts,
+    csv_text,
+    fingerprint,
+    register,
+    run,
+    squares,
+)
 
 
 def _with_register(folder: Path, boundary: Path, *extra: str) -> list[str]:
@@ -278,6 +288,7 @@ def test_boundary_case(case: Case, tmp_path: Path) -> None:
     if out.exit_code == 0:
         read, loaded, rejected = counts(out.stdout)
         assert read == loaded + rejected == 6
+        assert_loaded_values(args, case)
 
 
 def test_codes_are_real() -> None:

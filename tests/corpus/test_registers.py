@@ -13,6 +13,7 @@ from slmap.sources import read_register
 
 from ._build import (
     Case,
+    assert_loaded_values,
     counts,
     cp1258_bytes,
     csv_text,
@@ -24,7 +25,7 @@ from ._build import (
 )
 
 NAMES_VI = "Bản Nà Tấu"
-MIXED_BOOLS = ["Có", "KHÔNG", "Yes", "no", "1", "0"]
+MIXED_BOOLS = ["Có", "KHÔNG", "no", "Yes", "0", "1"]  # not the base's yes/no order
 
 
 def _csv(name: str, text: str, encoding: str = "utf-8", args: tuple[str, ...] = ()):
@@ -119,6 +120,11 @@ def _rejects_written(folder: Path) -> None:
     assert rejects["problem"].str.len().gt(0).all()
 
 
+def _fibre(flags: list[bool]) -> dict[str, dict[str, object]]:
+    """Expected fibre value of B001, B002... in order."""
+    return {f"B{i + 1:03d}": {"fibre": flag} for i, flag in enumerate(flags)}
+
+
 def _coords(lon: str, lat: str, sep: str = ",") -> str:
     frame = WITH_COORDS.copy()
     frame.loc[2, "Kinh độ"], frame.loc[2, "Vĩ độ"] = lon, lat
@@ -168,12 +174,14 @@ CASES = [
         _csv("dc.csv", _coords("103,92", "21,33", ";")),
         0,
         [r"6 loaded"],
+        values={"B003": {"lon": 103.92, "lat": 21.33}},
     ),
     Case(
         "thousands_separators",
         _csv("k.csv", csv_text(_edit(Số_hộ={0: "1.234"}, Số_dân={0: "5,678"}))),
         0,
         [r"6 loaded"],
+        values={"B001": {"households": 1234, "population": 5678}},
     ),
     Case(
         "percent_in_count",
@@ -195,18 +203,17 @@ CASES = [
     ),
     Case(
         "booleans_mixed",
-        _csv(
-            "b.csv",
-            csv_text(_edit(Cáp_quang=dict(enumerate(["Có", "KHÔNG", "Yes", "no", "1", "0"])))),
-        ),
+        _csv("b.csv", csv_text(_edit(Cáp_quang=dict(enumerate(MIXED_BOOLS))))),
         0,
         [r"6 loaded"],
+        values=_fibre([True, False, False, True, False, True]),
     ),
     Case(
         "booleans_x_blank",
         _csv("xb.csv", csv_text(_edit(Cáp_quang=dict(enumerate(["x", "", "X", "", "", "x"]))))),
         0,
         [r"warning: .*xb\.csv: column 'Cáp quang': .*3 blank cell\(s\) read as 'no'"],
+        values=_fibre([True, False, True, False, False, True]),
     ),
     Case(
         "boolean_unknown",
@@ -251,6 +258,7 @@ CASES = [
         _csv("old.csv", csv_text(_edit(Mã_xã={0: "03649"}))),
         0,
         [r"warning: .*old\.csv: \d+ village\(s\) keyed to 2025-03-layout communes were converted"],
+        values={"B001": {"commune_code": "03646"}},  # 03649 merged into Tô Hiệu
     ),
     Case(
         "unknown_code",
@@ -282,6 +290,7 @@ CASES = [
         0,  # usable rows were loaded: exit 0, like map and stats
         [r"rejected 2 of 6 rows \(loaded 4\)", r"6 rows read .*: 4 loaded, 2 rejected"],
         check=_rejects_written,
+        rejected=("B002", "B004"),
     ),
     Case("empty_file", _bytes("empty.csv", b""), 1, [r"empty\.csv: the file is empty"]),
     Case(
@@ -338,6 +347,7 @@ CASES = [
         _csv("hanoi.csv", _coords("105.85", "21.03")),
         0,
         [r"warning: .*hanoi\.csv: row 4, column 'Kinh độ': coordinates .* fall outside"],
+        values={"B003": {"lon": 105.85, "lat": 21.03}},
     ),
     Case(
         "file_not_found",
@@ -362,6 +372,11 @@ CASES = [
         _csv("sig.csv", csv_text(_edit(Sóng={0: "4G LTE", 1: "LTE", 2: "Trắng sóng"}))),
         0,
         [r"6 loaded"],
+        values={
+            "B001": {"mobile_signal": "4g"},
+            "B002": {"mobile_signal": "4g", "mobile_broadband": True},
+            "B003": {"mobile_signal": "none", "mobile_broadband": False},
+        },
     ),
     Case("data_on_second_sheet", _two_sheets, 0, [r"read sheet 'DuLieu'", r"6 loaded"]),
 ]
@@ -371,9 +386,9 @@ CASES = [
 def test_register_case(case: Case, tmp_path: Path, corpus_boundaries: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    args = case.build(folder)
+    args = [*case.build(folder), "--boundaries", str(corpus_boundaries)]
     before = fingerprint([folder, corpus_boundaries])
-    out = run([*args, "--boundaries", str(corpus_boundaries)])
+    out = run(args)
     assert out.exit_code == case.exit_code, out.stderr + out.stdout
     for pattern in case.expect:
         assert re.search(pattern, out.stderr + out.stdout), (pattern, out.stderr, out.stdout)
@@ -387,6 +402,8 @@ def test_register_case(case: Case, tmp_path: Path, corpus_boundaries: Path) -> N
         assert read == loaded + rejected
     if case.check:
         case.check(folder)
+    if out.exit_code == 0:
+        assert_loaded_values(args, case)
 
 
 def test_nfc_and_nfd_read_identically(tmp_path: Path) -> None:

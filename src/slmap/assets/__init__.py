@@ -143,7 +143,16 @@ def json_for_script(obj: Any) -> str:
     """Serialise ``obj`` as compact JSON that is safe inside ``<script>``.
 
     ``<``, ``>``, ``&`` and the JavaScript line separators are escaped, so text
-    such as ``</script>`` in the data cannot end the script.
+    such as ``</script>``, ``<!--`` or ``<script`` in the data cannot end the
+    script or change how the HTML parser reads it. Other characters are
+    written as themselves: Vietnamese names stay readable in the page source.
+
+    jinja2's ``htmlsafe_json_dumps`` is not used because it is not equivalent
+    here: it escapes ``<``, ``>``, ``&`` and ``'`` but not U+2028 and U+2029,
+    which end a string literal in pre-2019 JavaScript engines. Keeping them
+    safe with it needs ``ensure_ascii=True``, which writes every Vietnamese
+    letter as ``\\uXXXX``: names become unreadable in the page source and the
+    embedded data of the Sơn La register grows by about a fifth.
 
     Examples
     --------

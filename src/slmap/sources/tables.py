@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,21 +18,24 @@ import numpy as np
 import pandas as pd
 
 from slmap.errors import InputError, Problem
-from slmap.names import fold, nfc
+from slmap.names import nfc
 from slmap.progress import progress_steps
 from slmap.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
 from slmap.sources.encodings import decode_text, legacy_message
 from slmap.sources.excel import read_excel_cells
+from slmap.sources.table_layout import (
+    HEADER_SCAN_ROWS,
+    drop_report_rows,
+    find_header,
+    locate_header,
+    name_columns,
+)
 
 __all__ = ["OVERFLOW", "TableRead", "read_register", "read_statistics", "read_table"]
 
-_HEADER_SCAN_ROWS = 20
 _EXCEL = (".xlsx", ".xlsm", ".xls")
 _GIS = (".json", ".geojson", ".gpkg", ".shp", ".kml", ".kmz", ".zip", ".dbf", ".shx")
 _DELIMITERS = (",", ";", "\t", "|")
-_TOTAL_WORDS = {"tongcong", "tong", "total", "cong", "tongso", "grandtotal"}
-_TOTAL_HINT = re.compile(r"^\W*(?:t[oôổ]|c[oộ]|gr)", re.IGNORECASE)
-_NUMBERING = re.compile(r"\(?\d{1,2}\)?")
 #: Column holding the cells a CSV row has beyond its header (checked by validate).
 OVERFLOW = "__overflow__"
 
@@ -71,7 +73,7 @@ def _split_rows(text: str, delimiter: str) -> list[list[str]]:
 
 def _choose_delimiter(text: str, columns: tuple[Column, ...]) -> str:
     """The delimiter under which the most canonical headers are recognised."""
-    sample = "\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])
+    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
     best, best_score = ",", (-1, 0)
     for delim in _DELIMITERS:
         try:
@@ -179,7 +181,7 @@ def read_table(
                     Problem(src, "is an Excel workbook; read it as one", severity="warning")
                 )
             cells, found = read_excel_cells(
-                path, sheet, lambda frame: _find_header(frame, columns)[0] is not None
+                path, sheet, lambda frame: find_header(frame, columns)[0] is not None
             )
             enc = None
         else:
@@ -208,139 +210,53 @@ def _shape(
     *,
     overflow: bool,
 ) -> TableRead:
-    header_at, recognised = _find_header(cells, columns)
-    if header_at is None:
-        expected = ", ".join(c.name for c in columns if c.required)
-        first = [v for v in cells.iloc[0] if v][:6] if len(cells) else []
-        raise InputError(
-            f"{src}: found no header row in the first {_HEADER_SCAN_ROWS} rows (first row: "
-            f"{', '.join(map(repr, first)) or 'blank'}); expected columns such as {expected} "
-            "(or their Vietnamese names, e.g. 'Tên bản', 'Số hộ', 'Sóng')"
-        )
-    if header_at > 0:
-        problems.append(
-            Problem(
-                src,
-                f"skipped {header_at} title row(s) above the header on row {header_at + 1}",
-                severity="warning",
-                kind="title_rows",
-            )
-        )
+    """Cut the cells into header and body, name the columns, drop what is not a record."""
+    header_at, recognised = locate_header(cells, columns, src, problems)
     header = [h.strip() for h in cells.iloc[header_at]]
     width = max((i + 1 for i, h in enumerate(header) if h), default=0)
-    headers: dict[str, str] = {}
-    names: list[str] = []
-    errors: list[Problem] = []
-    for i, h in enumerate(header[:width]):
-        canon = recognised[i]
-        if canon is not None and canon in headers:
-            errors.append(
-                Problem(
-                    src,
-                    f"duplicate column: {h!r} and {headers[canon]!r} both mean {canon}; "
-                    "keep one of them",
-                    row=header_at + 1,
-                    column=h,
-                    kind="duplicate_header",
-                )
-            )
-            canon = None
-        if canon is not None:
-            headers[canon] = h
-            names.append(canon)
-        else:
-            names.append(h if h and h not in names else f"{h or 'column'}_{i + 1}")
-    for c in columns:
-        if c.required and c.name not in headers:
-            errors.append(
-                Problem(
-                    src,
-                    f"missing required column {c.name} ({c.meaning}); accepted headers: "
-                    f"{', '.join((c.name, *c.aliases[:4]))}",
-                    row=header_at + 1,
-                    kind="missing_column",
-                )
-            )
-    if errors:
-        raise InputError(f"{src}: the header of the {what} is not usable", errors)
+    names, headers = name_columns(header[:width], recognised, columns, src, what, row=header_at + 1)
     body = cells.iloc[header_at + 1 :, :width].copy()
     body.columns = names
     body.insert(0, "row", np.arange(header_at + 2, header_at + 2 + len(body)))
-    extra = cells.iloc[header_at + 1 :, width:]
-    has_extra = (extra != "").any(axis=1).to_numpy() if extra.shape[1] else None
-    if has_extra is not None and has_extra.any():
-        joined = extra.apply(lambda r: " | ".join(v for v in r if v), axis=1)
-        if overflow:
-            body[OVERFLOW] = joined.to_numpy()
-        else:
-            problems.append(
-                Problem(
-                    src,
-                    f"ignored {int(has_extra.sum())} row(s) of cells right of the last "
-                    f"header (first on row {int(body['row'].to_numpy()[has_extra][0])})",
-                    severity="warning",
-                    kind="unheaded_cells",
-                )
-            )
-    data = body.drop(columns=["row", OVERFLOW], errors="ignore")
-    blank = (data == "").all(axis=1).to_numpy().copy()
-    if OVERFLOW in body:
-        blank = blank & (body[OVERFLOW].to_numpy() == "")
-    body = body[~blank]
-    body = _drop_report_rows(body, src, problems)
+    _keep_unheaded(body, cells.iloc[header_at + 1 :, width:], src, problems, overflow=overflow)
+    body = body[~_blank_rows(body)]
+    data_cols = [c for c in body.columns if c not in ("row", OVERFLOW)]
+    body = drop_report_rows(body, data_cols, src, problems)
     if body.empty:
         raise InputError(f"{src}: the {what} has a header (row {header_at + 1}) but no data rows")
     return TableRead(body.reset_index(drop=True), src, headers, problems)
 
 
-def _drop_report_rows(body: pd.DataFrame, src: str, problems: list[Problem]) -> pd.DataFrame:
-    """Drop a column-numbering row under the header and total rows, as reports have."""
-    data_cols = [c for c in body.columns if c not in ("row", OVERFLOW)]
-    if len(body):
-        first = [v for v in body[data_cols].iloc[0] if v]
-        digits = [int(v.strip("()")) for v in first if _NUMBERING.fullmatch(v)]
-        if len(first) >= 3 and len(digits) == len(first) and digits == sorted(set(digits)):
-            problems.append(
-                Problem(
-                    src,
-                    "skipped the column-numbering row under the header",
-                    row=int(body["row"].iloc[0]),
-                    severity="warning",
-                    kind="title_rows",
-                )
-            )
-            body = body.iloc[1:]
-    # A total row has a total word in its first cells and no village id of its own.
-    if "village_id" in body:
-        ids = body["village_id"]
-        cand = ((ids == "") | ids.str.contains(_TOTAL_HINT, regex=True)).to_numpy()
-    else:
-        cand = np.ones(len(body), dtype=bool)
-    total = np.zeros(len(body), dtype=bool)
-    if cand.any():
-        lead = body[data_cols[:3]][cand].map(lambda v: fold(v, keep_prefix=True) if v else "")
-        total[cand] = lead.isin(_TOTAL_WORDS).any(axis=1).to_numpy()
-    for r in body["row"].to_numpy()[total]:
-        problems.append(
-            Problem(
-                src,
-                "skipped a total row (Tổng cộng); totals are computed by slmap",
-                row=int(r),
-                severity="warning",
-                kind="total_row",
-            )
+def _keep_unheaded(
+    body: pd.DataFrame, extra: pd.DataFrame, src: str, problems: list[Problem], *, overflow: bool
+) -> None:
+    """Cells right of the last header: kept in :data:`OVERFLOW` (CSV) or reported (Excel)."""
+    if not extra.shape[1]:
+        return
+    has_extra = (extra != "").any(axis=1).to_numpy()
+    if not has_extra.any():
+        return
+    if overflow:
+        body[OVERFLOW] = extra.apply(lambda r: " | ".join(v for v in r if v), axis=1).to_numpy()
+        return
+    problems.append(
+        Problem(
+            src,
+            f"ignored {int(has_extra.sum())} row(s) of cells right of the last "
+            f"header (first on row {int(body['row'].to_numpy()[has_extra][0])})",
+            severity="warning",
+            kind="unheaded_cells",
         )
-    return body[~total]
+    )
 
 
-def _find_header(cells: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[int | None, list]:
-    best, best_row, best_rec = 1, None, []
-    for r in range(min(_HEADER_SCAN_ROWS, len(cells))):
-        rec = [canonical_header(v, columns) for v in cells.iloc[r]]
-        score = len({c for c in rec if c})
-        if score > best:
-            best, best_row, best_rec = score, r, rec
-    return best_row, best_rec
+def _blank_rows(body: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell (overflow included) is blank."""
+    data = body.drop(columns=["row", OVERFLOW], errors="ignore")
+    blank = (data == "").all(axis=1).to_numpy().copy()
+    if OVERFLOW in body:
+        blank = blank & (body[OVERFLOW].to_numpy() == "")
+    return blank
 
 
 def read_register(

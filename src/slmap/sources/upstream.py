@@ -5,17 +5,25 @@ The two pinned files (DESIGN §3.2) are looked for, in order, in
 ``$XDG_CACHE_HOME/slmap``, else ``~/.cache/slmap``; ``%LOCALAPPDATA%\\slmap``
 on Windows). :func:`fetch_upstream` downloads them, checks their SHA-256 and
 writes them atomically into the cache: the network is touched only then.
+
+The transfer itself is pooch's: it streams into a temporary file beside the
+destination, checks the pinned hash and only then moves the file into place,
+removing the temporary file on any failure (interrupted transfer, hash
+mismatch, full disk). slmap keeps the parts pooch does not do its way: a
+verified cached file is reused without any request, every failure becomes a
+one-line :class:`~slmap.errors.DownloadError`, and pooch's own log lines are
+kept off the terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
+import re
 import sys
-import tempfile
-import urllib.error
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,6 +235,40 @@ def fetch_upstream(
     return out
 
 
+class _Progress:
+    """The progress-bar object pooch's downloader drives, turned into ``progress`` calls."""
+
+    def __init__(self, name: str, progress: Callable[[str, int, int | None], None]) -> None:
+        self.name, self.progress = name, progress
+        self.total: int | None = None
+        self.done = 0
+
+    def update(self, n: int) -> None:
+        # pooch counts whole chunks: never report more than the announced size
+        self.done = min(self.done + n, self.total) if self.total else self.done + n
+        self.progress(self.name, self.done, self.total or None)
+
+    def reset(self) -> None:
+        self.done = 0
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@contextlib.contextmanager
+def _quiet_pooch() -> Iterator[None]:
+    """Keep pooch's "Downloading data from..." lines off stderr (one line per problem)."""
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _download(
     url: str,
     dest: Path,
@@ -234,38 +276,26 @@ def _download(
     timeout: float,
     progress: Callable[[str, int, int | None], None] | None,
 ) -> Path:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    h = hashlib.sha256()
+    import pooch
+    import requests
+
+    bar = _Progress(dest.name, progress) if progress else False
+    downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=bar)
     try:
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as resp:
-                    total = resp.headers.get("Content-Length")
-                    total = int(total) if total and total.isdigit() else None
-                    done = 0
-                    while chunk := resp.read(1 << 16):
-                        out.write(chunk)
-                        h.update(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(dest.name, done, total)
-                    if total is not None and done != total:
-                        raise DownloadError(
-                            f"{url}: transfer interrupted after {done} of {total} bytes"
-                        )
-            except DownloadError:
-                raise
-            except (urllib.error.URLError, OSError, TimeoutError) as exc:
-                reason = getattr(exc, "reason", None) or exc
-                raise DownloadError(f"{url}: download failed ({reason})") from None
-        if h.hexdigest() != sha256:
-            raise DownloadError(
-                f"{url}: checksum mismatch (expected sha256 {sha256}, got {h.hexdigest()}); "
-                "the file was not saved"
+        with _quiet_pooch():
+            pooch.retrieve(
+                url,
+                known_hash=f"sha256:{sha256}",
+                fname=dest.name,
+                path=dest.parent,
+                downloader=downloader,
             )
-        os.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    except ValueError as exc:  # pooch: the downloaded file's hash is not the pinned one
+        got = re.search(r"but got (\w+)", str(exc))
+        raise DownloadError(
+            f"{url}: checksum mismatch (expected sha256 {sha256}, got "
+            f"{got[1] if got else 'another hash'}); the file was not saved"
+        ) from None
+    except (requests.RequestException, OSError) as exc:
+        raise DownloadError(f"{url}: download failed ({exc})") from None
     return dest
