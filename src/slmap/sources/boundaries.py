@@ -359,12 +359,6 @@ def _recognise(
     columns = {str(c).lower(): str(c) for c in gdf.columns if c != gdf.geometry.name}
     code = _find(columns, code_field, CODE_FIELDS, src, "commune code")
     name = _find(columns, name_field, NAME_FIELDS, src, "commune name")
-    folded = {fold(c, keep_prefix=True): c for c in columns.values()}
-    parent = _find(columns, district_field, PARENT_FIELDS, src, "district name")
-    if parent is None and district_field is None:
-        parent = next((folded[f] for f in map(_fold_field, PARENT_FIELDS) if f in folded), None)
-    if parent is not None and parent in (code, name):
-        parent = None
     if code is not None and code_field is None and not _mostly_codes(gdf[code]):
         problems.append(
             Problem(
@@ -384,42 +378,66 @@ def _recognise(
         )
     schema = "gadm" if "gid_3" in columns else "gso" if "ma_xa" in columns else "generic"
     out = pd.DataFrame({"feature": np.arange(1, len(gdf) + 1)}, index=gdf.index)
-    if code is not None:
-        raw = gdf[code]
-        text = raw.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
-        out["commune_code"] = text.where(text.str.fullmatch(r"\d{1,5}").fillna(False)).str.zfill(5)
-        bad = text.notna() & (text != "") & out["commune_code"].isna()
-        for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(
-                Problem(
-                    src,
-                    f"expected a GSO commune code of up to 5 digits, found {text.iloc[i]!r}",
-                    feature=str(i + 1),
-                    column=code,
-                )
-            )
-    else:
-        out["commune_code"] = pd.array([pd.NA] * len(gdf), dtype="string")
+    out["commune_code"] = _codes(gdf, code, src, problems)
     out["commune_name"] = gdf[name].astype("string") if name is not None else pd.NA
-    if parent is not None:
-        out["parent_name"] = gdf[parent].astype("string")
-    elif district_field is None and "description" in columns:
-        from_description = gdf[columns["description"]].map(district_in_description)
-        if from_description.notna().any():
-            out["parent_name"] = from_description.astype("string")
-            problems.append(
-                Problem(
-                    src,
-                    f"district names read from the KML description of "
-                    f"{int(from_description.notna().sum())} of {len(gdf)} features",
-                    column=columns["description"],
-                    severity="warning",
-                    kind="district_from_description",
-                )
-            )
+    parents = _parents(gdf, columns, (code, name), district_field, src, problems)
+    if parents is not None:
+        out["parent_name"] = parents
     for extra in ("loai", "type_3"):
         if extra in columns:
             out["commune_type"] = gdf[columns[extra]].astype("string")
             break
     result = gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs).reset_index(drop=True)
     return BoundarySet(result, source=src, schema=schema, problems=problems)
+
+
+def _codes(gdf: gpd.GeoDataFrame, code: str | None, src: str, problems: list[Problem]):
+    """The 5-digit codes of a code field (NA and an error where a value is not one)."""
+    if code is None:
+        return pd.array([pd.NA] * len(gdf), dtype="string")
+    text = gdf[code].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    codes = text.where(text.str.fullmatch(r"\d{1,5}").fillna(False)).str.zfill(5)
+    bad = text.notna() & (text != "") & codes.isna()
+    for i in np.flatnonzero(bad.to_numpy()):
+        problems.append(
+            Problem(
+                src,
+                f"expected a GSO commune code of up to 5 digits, found {text.iloc[i]!r}",
+                feature=str(i + 1),
+                column=code,
+            )
+        )
+    return codes
+
+
+def _parents(
+    gdf: gpd.GeoDataFrame,
+    columns: dict[str, str],
+    taken: tuple[str | None, str | None],
+    district_field: str | None,
+    src: str,
+    problems: list[Problem],
+) -> pd.Series | None:
+    """District names: the district field, else "Huyện: …" in a KML description."""
+    parent = _find(columns, district_field, PARENT_FIELDS, src, "district name")
+    if parent is None and district_field is None:
+        folded = {fold(c, keep_prefix=True): c for c in columns.values()}
+        parent = next((folded[f] for f in map(_fold_field, PARENT_FIELDS) if f in folded), None)
+    if parent is not None and parent not in taken:
+        return gdf[parent].astype("string")
+    if district_field is not None or "description" not in columns:
+        return None
+    found = gdf[columns["description"]].map(district_in_description)
+    if found.isna().all():
+        return None
+    problems.append(
+        Problem(
+            src,
+            f"district names read from the KML description of {int(found.notna().sum())} of "
+            f"{len(gdf)} features",
+            column=columns["description"],
+            severity="warning",
+            kind="district_from_description",
+        )
+    )
+    return found.astype("string")
