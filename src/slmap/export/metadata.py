@@ -207,8 +207,8 @@ def metadata_lines(meta: ExportMetadata) -> list[tuple[str, str]]:
     ]
     lines += [(f"input layout ({k})", v) for k, v in sorted(meta.input_layouts.items())]
     for role, file, licence in meta.sources:
-        lines.append((f"source: {role}", file))
-        lines.append((f"licence: {role}", licence))
+        lines.append((f"source ({role})", file))
+        lines.append((f"licence ({role})", licence))
     lines.append(("written by", f"slmap {meta.version}"))
     return lines
 
@@ -246,10 +246,15 @@ def register_extension(db: sqlite3.Connection, table: str, extension: str, uri: 
         "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
         "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
     )
-    db.execute(
-        "INSERT OR IGNORE INTO gpkg_extensions VALUES (?, NULL, ?, ?, 'read-write')",
-        (table, extension, uri),
-    )
+    found = db.execute(
+        "SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND extension_name = ?",
+        (table, extension),
+    ).fetchone()
+    if found is None:  # UNIQUE does not catch it: column_name is NULL
+        db.execute(
+            "INSERT INTO gpkg_extensions VALUES (?, NULL, ?, ?, 'read-write')",
+            (table, extension, uri),
+        )
 
 
 def write_gpkg_metadata(path: str | Path, meta: ExportMetadata, tables: list[str]) -> None:
