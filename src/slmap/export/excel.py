@@ -26,29 +26,39 @@ def write_xlsx(
     >>> write_xlsx(layers, Path("maps/all.xlsx"), meta)  # doctest: +SKIP
     """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in layers.items():
-        table = plain_table(frame)
-        ws = wb.create_sheet(name[:31])
-        ws.append(list(table.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in table.itertuples(index=False):
-            values = [None if is_missing(v) else getattr(v, "item", lambda v=v: v)() for v in row]
-            values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-            ws.append(values)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
-        ws.freeze_panes = "A2"
-        for j, col in enumerate(table.columns, start=1):
-            longest = max([len(str(col)), *(len(str(v)) for v in table[col].head(500))])
-            ws.column_dimensions[ws.cell(1, j).column_letter].width = min(longest + 2, 60)
-    about = wb.create_sheet("about")
+        _layer_sheet(wb.create_sheet(name[:31]), frame)
+    _about_sheet(wb.create_sheet("about"), layers, meta)
+    wb.save(path)
+
+
+def _layer_sheet(ws, frame: gpd.GeoDataFrame) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    table = plain_table(frame)
+    ws.append(list(table.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        values = [None if is_missing(v) else getattr(v, "item", lambda v=v: v)() for v in row]
+        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+    ws.freeze_panes = "A2"
+    for j, col in enumerate(table.columns, start=1):
+        longest = max([len(str(col)), *(len(str(v)) for v in table[col].head(500))])
+        ws.column_dimensions[ws.cell(1, j).column_letter].width = min(longest + 2, 60)
+
+
+def _about_sheet(about, layers: dict[str, gpd.GeoDataFrame], meta: ExportMetadata | None) -> None:
+    from openpyxl.styles import Font
+
     note = next(iter(layers.values()))["data_note"].iloc[0] if layers else ""
     note = meta.note if meta is not None else note
     about.append([note])
@@ -63,4 +73,3 @@ def write_xlsx(
         about.append([col, field_meaning(col)])
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 80
-    wb.save(path)

@@ -207,6 +207,15 @@ def kml_document(
     _k(doc, "name", "slmap" + (" – SAMPLE DATA" if meta is not None and meta.sample else ""))
     frames = {n: f.to_crs(4326) if f.crs is not None else f for n, f in layers.items()}
     styles = {n: layer_style(n, f, options) for n, f in frames.items()}
+    _header(doc, styles, meta)
+    for name, frame in frames.items():
+        _folder(_k(doc, "Folder"), name, frame, styles[name], options)
+    ET.indent(root, space=" ")
+    return b"<?xml version='1.0' encoding='UTF-8'?>\n" + ET.tostring(root, encoding="utf-8")
+
+
+def _header(doc: ET.Element, styles: dict, meta: ExportMetadata | None) -> None:
+    """Description (legend and metadata tables), shared styles, metadata as ExtendedData."""
     lines = metadata_lines(meta) if meta is not None else []
     about = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in lines
@@ -220,18 +229,17 @@ def kml_document(
     for key, value in lines:
         entry = ET.SubElement(data, f"{{{KML_NS}}}Data", {"name": key})
         _k(entry, "value", value)
-    for name, frame in frames.items():
-        folder = _k(doc, "Folder")
-        _k(folder, "name", name)
-        if name in ("villages", "uncovered") or frame.geom_type.eq("Point").all():
-            _villages(folder, name, frame, options.lang)
-        elif styles[name] is not None and name == "communes":
-            _communes(folder, name, frame, styles[name], options.metric)
-        else:
-            _communes(folder, name, frame.assign(**{options.metric: None}), styles[name] or
-                      _plain(), options.metric)  # fmt: skip
-    ET.indent(root, space=" ")
-    return b"<?xml version='1.0' encoding='UTF-8'?>\n" + ET.tostring(root, encoding="utf-8")
+
+
+def _folder(folder: ET.Element, name: str, frame, style, options: StyleOptions) -> None:
+    _k(folder, "name", name)
+    if name in ("villages", "uncovered") or frame.geom_type.eq("Point").all():
+        _villages(folder, name, frame, options.lang)
+    elif style is not None and name == "communes":
+        _communes(folder, name, frame, style, options.metric)
+    else:  # outlines: one style, no classes
+        _communes(folder, name, frame.assign(**{options.metric: None}), style or _plain(),
+                  options.metric)  # fmt: skip
 
 
 def _plain():
