@@ -128,7 +128,10 @@ def test_shapefile_round_trip(model, tmp_path):
     expected = export.model_layers(model, "uncovered")["uncovered"]
     result = export.export_model(model, "uncovered", "shp", tmp_path / "u.shp")
     parts = sorted(p.name for p in tmp_path.iterdir())
-    assert parts == ["u.cpg", "u.dbf", "u.fields.csv", "u.prj", "u.shp", "u.shx"]
+    assert parts == [
+        "u.cpg", "u.dbf", "u.fields.csv", "u.metadata.txt", "u.prj", "u.qml", "u.shp", "u.shx",
+        "u.sld",
+    ]  # fmt: skip
     assert (tmp_path / "u.cpg").read_text() == "UTF-8"
     assert result.counts == {"uncovered": 5} and result.warnings == []
     back = pyogrio.read_dataframe(tmp_path / "u.shp")
@@ -186,7 +189,7 @@ def test_shapefile_zip_and_all(model, tmp_path):
 def test_gpkg_all_layers_full_names(model, tmp_path):
     export.export_model(model, "all", "gpkg", tmp_path / "all.gpkg")
     layers = {name for name, _ in pyogrio.list_layers(tmp_path / "all.gpkg")}
-    assert {"communes", "villages", "districts", "uncovered"} == layers
+    assert {"communes", "villages", "districts", "uncovered", "layer_styles"} == layers
     back = pyogrio.read_dataframe(tmp_path / "all.gpkg", layer="villages")
     _check_names(back, model.villages)
     assert "location_estimated" in back.columns and "mobile_broadband" in back.columns
@@ -290,5 +293,5 @@ def test_sample_all_gpkg(sample_model, tmp_path):
 
 def test_every_exported_column_has_a_meaning(sample_model):
     for name, frame in export.model_layers(sample_model, "all").items():
-        missing = [c for c in frame.columns if c != "geometry" and not export._meaning(c)]
+        missing = [c for c in frame.columns if c != "geometry" and not export.field_meaning(c)]
         assert not missing, f"{name}: no dictionary entry for {missing}"

@@ -1,4 +1,4 @@
-"""``slmap export``: GIS files for partners (Shapefile, GeoPackage, GeoJSON, CSV, Excel).
+"""``slmap export``: GIS files for partners (Shapefile, GeoPackage, GeoJSON, CSV, Excel, KML).
 
 A thin layer over :func:`slmap.export.export_model`.
 """
@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
@@ -35,8 +36,39 @@ __all__ = ["export_command"]
     default="gpkg",
     show_default=True,
     help="shp: one Shapefile per layer (UTF-8 .cpg, 10-byte field names, <name>.fields.csv "
-    "dictionary); gpkg: every layer in one file; geojson: RFC 7946; csv: UTF-8 with BOM, "
-    "points as lon/lat, polygon shapes omitted; xlsx: one sheet per layer.",
+    "dictionary, <name>.qml/.sld styles, <name>.metadata.txt); gpkg: every layer in one file "
+    "with QGIS default styles and metadata; geojson: RFC 7946; csv: UTF-8 with BOM, points as "
+    "lon/lat, polygon shapes omitted; xlsx: one sheet per layer; kml/kmz: Google Earth, one "
+    "folder per layer.",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(METRIC_KEYS),
+    default="villages_no_mbb",
+    show_default=True,
+    help="Commune metric the styles colour (as slmap map).",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(SCHEMES),
+    default=None,
+    help=f"mapclassify scheme of the commune classes (default: {DEFAULT_SCHEMES['share_4g']}).",
+)
+@click.option(
+    "--k", type=click.IntRange(1, 9), default=5, show_default=True, help="Number of classes."
+)
+@click.option("--breaks", help='Fixed upper class bounds, e.g. "1,3,6" (overrides --scheme).')
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of style legends and KML balloons.",
+)
+@click.option(
+    "--boundaries-licence",
+    help="Licence of the --boundaries file, written into the export's metadata (default: "
+    '"unknown"; the pinned boundary files carry their own).',
 )
 @click.option(
     "--out",
@@ -47,20 +79,36 @@ __all__ = ["export_command"]
 @click.option("--zip", "zip_", is_flag=True, help="Shapefile: pack every file into one .zip.")
 @click.option("--overwrite", is_flag=True, help="Replace existing output.")
 def export_command(
-    export_layer: str, fmt: str, out: Path | None, zip_: bool, overwrite: bool, **kwargs: Any
+    export_layer: str,
+    fmt: str,
+    out: Path | None,
+    zip_: bool,
+    overwrite: bool,
+    metric: str,
+    scheme: str | None,
+    k: int,
+    breaks: str | None,
+    lang: str,
+    boundaries_licence: str | None,
+    **kwargs: Any,
 ) -> None:
     """Export layers to Shapefile, GeoPackage, GeoJSON, CSV or Excel, Vietnamese text intact.
 
     Writes are atomic; an existing output is refused (exit 1, untouched)
-    unless --overwrite. Exports of the embedded sample carry a data_note
-    saying "SAMPLE DATA".
+    unless --overwrite. Every export carries its metadata (sources, dates,
+    layout, licences; "SAMPLE DATA" for the embedded sample) and opens styled
+    as the map (--metric/--scheme/--k/--breaks/--lang).
     """
     from slmap import export
 
+    style = export.StyleOptions(metric, scheme, k, parse_breaks(breaks), lang)
     target = out or export.default_output(export_layer, fmt, zip_)
     export.refuse_existing(target, overwrite)  # at once, not after loading
     model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
-    result = export.export_model(model, export_layer, fmt, target, overwrite=overwrite, zip=zip_)
+    result = export.export_model(
+        model, export_layer, fmt, target, overwrite=overwrite, zip=zip_, style=style,
+        boundaries_licence=boundaries_licence,
+    )  # fmt: skip
     for problem in result.warnings:
         click.echo(f"warning: {problem}", err=True)
     counts = ", ".join(f"{name} {n}" for name, n in result.counts.items())

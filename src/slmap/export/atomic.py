@@ -22,6 +22,7 @@ import pandas as pd
 from slmap.errors import ExportError
 
 __all__ = [
+    "CSV_PARTS",
     "SHAPEFILE_PARTS",
     "atomic_dir",
     "atomic_path",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 #: Files that make up one Shapefile, moved together by :func:`atomic_path`.
-#: The last entry is slmap's field dictionary (see :func:`write_layers`).
+#: The last entries are slmap's field dictionary, styles and metadata (see :func:`write_layers`).
 SHAPEFILE_PARTS = (
     ".shp",
     ".shx",
@@ -47,7 +48,12 @@ SHAPEFILE_PARTS = (
     ".sbx",
     ".shp.xml",
     ".fields.csv",
+    ".qml",
+    ".sld",
+    ".metadata.txt",
 )
+#: Files written beside a CSV (its metadata).
+CSV_PARTS = (".csv", ".metadata.txt")
 
 
 def refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
@@ -193,9 +199,11 @@ def atomic_write_text(
 
 
 def _siblings(target: Path) -> list[Path]:
-    """The files written together with ``target`` (Shapefile parts, else itself)."""
+    """The files written together with ``target`` (Shapefile or CSV parts, else itself)."""
     if target.suffix.lower() == ".shp":
         return [target.with_name(target.stem + ext) for ext in SHAPEFILE_PARTS]
+    if target.suffix.lower() == ".csv":
+        return [target.with_name(target.stem + ext) for ext in CSV_PARTS]
     return [target]
 
 
