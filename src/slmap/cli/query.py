@@ -22,8 +22,19 @@ from slmap.schema import is_missing
 
 __all__ = ["FINITE", "FiniteFloat", "column_formatter", "emit", "output_format", "query_group"]
 
-QUERY_FORMATS = ("table", "csv", "xlsx", "geojson")
-_BY_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson"}
+QUERY_FORMATS = ("table", "csv", "xlsx", "geojson", "gpkg", "shp", "kml", "kmz")
+_BY_SUFFIX = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shp",
+    ".kml": "kml",
+    ".kmz": "kmz",
+}
+#: Formats written only to a file (``--out``).
+_FILE_ONLY = ("xlsx", "gpkg", "shp", "kml", "kmz")
 
 
 class FiniteFloat(click.ParamType):
@@ -62,7 +73,9 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--out",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to this file (csv, xlsx, geojson). csv/geojson without --out go to stdout.",
+            help="Write to this file (csv, xlsx, geojson, gpkg, shp, kml, kmz), with the "
+            "data's metadata and, for GIS formats, the map's styles. csv/geojson without --out "
+            "go to stdout.",
         ),
         click.option("--overwrite", is_flag=True, help="Replace an existing --out file."),
     ]
@@ -138,14 +151,23 @@ def output_format(fmt: str | None, out: Path | None) -> str:
         fmt = _BY_SUFFIX.get(out.suffix.lower())
         if fmt is None:
             raise click.UsageError(
-                f"cannot tell the format of {out}; pass --format csv|xlsx|geojson"
+                f"cannot tell the format of {out}; pass --format "
+                + "|".join(f for f in QUERY_FORMATS if f != "table")
             )
     fmt = fmt or "table"
     if fmt == "table" and out is not None:
-        raise click.UsageError("--format table prints on screen; use csv, xlsx or geojson")
-    if fmt == "xlsx" and out is None:
-        raise click.UsageError("--format xlsx needs --out PATH")
+        raise click.UsageError("--format table prints on screen; use csv, xlsx, geojson, gpkg…")
+    if fmt in _FILE_ONLY and out is None:
+        raise click.UsageError(f"--format {fmt} needs --out PATH")
     return fmt
+
+
+def _layer_kind(frame) -> str:
+    """Name a query result as the export layer it is, so it gets that layer's style."""
+    if "village_id" not in frame:
+        return "communes"
+    covered = frame["mobile_broadband"].astype(bool) if "mobile_broadband" in frame else None
+    return "uncovered" if covered is not None and not covered.any() else "villages"
 
 
 def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, title: str) -> None:
@@ -169,7 +191,14 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
             text = frame.to_crs(4326).to_json(drop_id=True, ensure_ascii=False)
         click.echo(text, nl=fmt != "csv")
         return
-    written = export.write_layers({"query": frame}, out, fmt, overwrite=overwrite)
+    written = export.write_layers(
+        {_layer_kind(frame): frame},
+        out,
+        fmt,
+        overwrite=overwrite,
+        meta=export.build_metadata(model),
+        style=export.StyleOptions(),
+    )
     click.echo(f"wrote {len(frame)} rows to {written.paths[0]}")  # stdout, like map and export
     for line in result.attrs.get("filters", []):
         click.echo(f"  filter: {line}")
