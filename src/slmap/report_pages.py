@@ -405,7 +405,7 @@ def commune_page(sheet: Sheet, page, number: int) -> Figure:
     communes = sheet.model.communes
     row = communes.loc[communes["commune_code"].astype(str) == page.commune_code].iloc[0]
     title = f"{row['commune_name']} ({page.commune_code})"
-    if page.parts > 1:
+    if page.part > 1:
         title += " " + sheet.t("report_continued", part=page.part, parts=page.parts)
     district = row.get("district_name")
     bits = [str(district) if isinstance(district, str) else "", sheet.province_text()]
