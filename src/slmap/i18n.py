@@ -146,7 +146,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_page": ("Trang {page}/{pages}", "Page {page}/{pages}"),
     "report_layout": ("Đơn vị hành chính: {layout}", "Administrative layout: {layout}"),
     "report_rank": ("Hạng", "Rank"),
-    "report_distance": ("Km tới bản\ncó sóng", "Km to a\ncovered village"),
+    "report_distance": ("Km tới bản\ncó sóng", "Km to\ncoverage"),
     "report_score": ("Điểm\nưu tiên", "Priority\nscore"),
     "report_grid": ("Điện\nlưới", "Grid\npower"),
     "report_priority_note": (

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch, Rectangle
 from slmap import __version__, i18n
 from slmap.classify import NODATA_COLOR, Classification, classify
 from slmap.dates import display_date
+from slmap.report_table import draw_table
 
 __all__ = ["A4_LANDSCAPE", "Sheet", "commune_page", "cover_page", "map_figure"]
 
@@ -334,63 +335,10 @@ def _commune_map(fig: Figure, sheet: Sheet, code: str, ranks: pd.DataFrame) -> N
     fig.legend(
         handles=_village_handles(sheet),
         loc="lower left",
-        bbox_to_anchor=(0.02, 0.07),
+        bbox_to_anchor=(0.02, 0.065),
         fontsize=7.5,
         frameon=False,
     )
-
-
-_COLUMNS = (  # (label key, column, x, right-aligned)
-    ("report_rank", "priority_rank", 0.0, False),
-    ("field_village", "village_name", 0.08, False),
-    ("field_households", "households", 0.56, True),
-    ("field_population", "population", 0.67, True),
-    ("report_grid", "grid_power", 0.68, False),
-    ("report_distance", "dist_covered_km", 0.87, True),
-    ("report_score", "priority_score", 1.0, True),
-)
-
-
-def _cell(sheet: Sheet, column: str, value: object, width: int) -> str:
-    if column == "grid_power":
-        known = value is not None and not pd.isna(value)  # type: ignore[arg-type]
-        return sheet.t(("yes" if value else "no") if known else "unknown")
-    if column == "village_name":
-        text = str(value)
-        return text if len(text) <= width else text[: width - 1] + "…"
-    decimals = 1 if column == "dist_covered_km" else 2 if column == "priority_score" else 0
-    return sheet.number(value, decimals)
-
-
-def _table(fig: Figure, sheet: Sheet, rows: pd.DataFrame, box: tuple[float, ...]) -> None:
-    ax = fig.add_axes(box)
-    ax.set_axis_off()
-    ax.set_xlim(-0.01, 1.01)
-    step = 1.0 / 37
-    wide = box[2] > 0.7
-    x_scale = 0.7 if wide else 1.0  # keep columns together on a full-width page
-    name_width = 42 if wide else 30
-    for label, _column, x, right in _COLUMNS:
-        ax.text(
-            x * x_scale,
-            1 - step,
-            i18n.t(label, sheet.lang),
-            fontsize=7.5,
-            fontweight="bold",
-            va="center",
-            ha="right" if right else "left",
-        )
-    ax.plot([-0.01, x_scale + 0.01], [1 - 2 * step] * 2, color=DARK, linewidth=0.8)
-    for i, row in enumerate(rows.itertuples(index=False)):
-        y = 1 - (i + 2.5) * step
-        if i % 2:
-            ax.add_patch(
-                Rectangle((-0.01, y - step / 2), x_scale + 0.02, step, color="#f2f2f2", zorder=0)
-            )
-        for _label, column, x, right in _COLUMNS:
-            text = _cell(sheet, column, getattr(row, column), name_width)
-            ax.text(x * x_scale, y, text, fontsize=8, va="center", ha="right" if right else "left")
-    ax.set_ylim(0, 1)
 
 
 def commune_page(sheet: Sheet, page, number: int) -> Figure:
@@ -419,6 +367,6 @@ def commune_page(sheet: Sheet, page, number: int) -> Figure:
     if page.part == 1:
         _commune_map(fig, sheet, page.commune_code, page.rows)
     if page.total:
-        _table(fig, sheet, page.rows, (left, 0.07, 0.98 - left, 0.76))
-        fig.text(left, 0.045, sheet.t("report_priority_note"), fontsize=7, color=GREY)
+        draw_table(fig, sheet, page.rows, (left, 0.07, 0.98 - left, 0.76))
+        fig.text(0.02, 0.045, sheet.t("report_priority_note"), fontsize=7, color=GREY)
     return fig
