@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh Debian/Ubuntu machine, then run it.
-#   system: Chromium (browser test) and gdal-bin (ogrinfo reads our Shapefiles)
+#   system: Chromium (browser test), gdal-bin (ogrinfo reads our Shapefiles) and
+#           poppler-utils (pdftotext/pdfinfo read the PDF report)
 #   python: slmap with its [test] extra, at the versions pinned in constraints.txt
 #           (for the bench: pip install -c constraints.txt -e ".[test,bench]")
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -119,6 +119,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "search_none": ("Không tìm thấy", "Nothing found"),
     "search_label": ("Tìm kiếm", "Search"),
     "kind_village": ("bản", "village"),
+    "report_title": (
+        "Báo cáo vùng phủ băng rộng di động và cáp quang",
+        "Mobile broadband and fibre coverage report",
+    ),
+    "report_data_date": ("Dữ liệu tính đến {date}", "Data as of {date}"),
+    "report_summary": ("Số liệu tổng hợp", "Summary"),
+    "report_villages": ("Số bản", "Villages"),
+    "report_households_no_mbb": (
+        "Số hộ chưa có băng rộng di động",
+        "Households without mobile broadband",
+    ),
+    "report_population_no_mbb": (
+        "Số dân chưa có băng rộng di động",
+        "People without mobile broadband",
+    ),
+    "report_uncovered_in": (
+        "Bản chưa có băng rộng di động: {n}, xếp theo mức ưu tiên",
+        "Villages without mobile broadband: {n}, by priority",
+    ),
+    "report_none_uncovered": (
+        "Mọi bản của xã đã có băng rộng di động.",
+        "Every village of this commune has mobile broadband.",
+    ),
+    "report_continued": ("(tiếp theo, {part}/{parts})", "(continued, {part}/{parts})"),
+    "report_page": ("Trang {page}/{pages}", "Page {page}/{pages}"),
+    "report_layout": ("Đơn vị hành chính: {layout}", "Administrative layout: {layout}"),
+    "report_rank": ("Hạng", "Rank"),
+    "report_distance": ("Km tới bản\ncó sóng", "Km to\ncoverage"),
+    "report_score": ("Điểm\nưu tiên", "Priority\nscore"),
+    "report_grid": ("Điện\nlưới", "Grid\npower"),
+    "report_priority_note": (
+        "Hạng và điểm như `slmap query priority`: số hộ / (1 + km đến bản có sóng / 5"
+        " + 1 khi không có điện lưới, 0,5 khi không rõ).",
+        "Rank and score as in `slmap query priority`: households / (1 + km to a covered"
+        " village / 5 + 1 without grid power, 0.5 when unknown).",
+    ),
 }
 
 
