@@ -11,6 +11,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# QGIS itself opens the exported GeoPackage and Shapefile in a test (Debian's build, for
+# /usr/bin/python3; about 930 MB)
+/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need+=(python3-qgis)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -16,6 +16,8 @@ import pytest
 from _browser import chromium_path
 
 REPO = Path(__file__).resolve().parents[1]
+#: Scripts run by other interpreters (Debian's QGIS python), not test modules.
+collect_ignore = ["qgis"]
 SHARED_GEODATA = Path(os.environ.get("SLMAP_SHARED_GEODATA", REPO.parent / "shared" / "geodata"))
 
 
