@@ -222,3 +222,32 @@ def test_sample_kml_villages(sample_model, tmp_path):
     )
     red = sum(m.findtext(f"{K}styleUrl").startswith("#villages_uncovered") for m in marks)
     assert red == int((~sample_model.villages.mobile_broadband.astype(bool)).sum())
+
+
+#: Child order of KML 2.2 features (ogckml22.xsd: AbstractFeatureGroup, then the
+#: Document/Folder or Placemark extensions); elements slmap does not write are left out.
+KML_FEATURE_ORDER = ("name", "visibility", "open", "Snippet", "description", "styleUrl",
+                     "Style", "StyleMap", "ExtendedData")  # fmt: skip
+KML_TAIL = {
+    "Document": ("Schema", "Folder", "Placemark"),
+    "Folder": ("Folder", "Placemark"),
+    "Placemark": ("Point", "LineString", "Polygon", "MultiGeometry"),
+}
+
+
+def test_kml_elements_follow_the_kml22_schema_order(sample_model, tmp_path):
+    path = tmp_path / "all.kml"
+    export.export_model(sample_model, "all", "kml", path)
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{K}kml"
+    checked = 0
+    for kind, tail in KML_TAIL.items():
+        order = {tag: i for i, tag in enumerate((*KML_FEATURE_ORDER, *tail))}
+        for element in root.iter(f"{K}{kind}"):
+            tags = [child.tag.removeprefix(K) for child in element]
+            unknown = [t for t in tags if t not in order]
+            assert not unknown, (kind, unknown)
+            ranks = [order[t] for t in tags]
+            assert ranks == sorted(ranks), (kind, tags)
+            checked += 1
+    assert checked >= len(sample_model.villages) + len(sample_model.communes)
