@@ -153,7 +153,7 @@
       }
     }).addTo(groups.communes);
 
-    /* villages arrive as parallel columns (see slmap.render._villages) */
+    /* villages arrive as parallel columns (see slmap.map_data.village_columns) */
     var SIGNALS = ["none", "2g", "3g", "4g", "5g"];
     function villageInfo(V, i) {
       var f = V.f[i], s = SIGNALS[f & 7], d = V.d[i], code = D.communeCodes[V.c[i]];
