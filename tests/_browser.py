@@ -192,11 +192,20 @@ class PageReport:
     page_errors: list[str]
 
 
-def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[Any, PageReport]:
+def open_map(
+    page_path: Path,
+    action,
+    screenshot: Path | None = None,
+    *,
+    context: dict | None = None,
+    fragment: str = "",
+) -> tuple[Any, PageReport]:
     """Open ``page_path`` in headless Chromium with the network blocked.
 
     ``action(page)`` runs once the map signals ``window.slmapReady``; its
     result is returned with a :class:`PageReport` of everything attempted.
+    ``context`` adds Playwright context options (geolocation, permissions...);
+    ``fragment`` is appended to the page's URL (a share link's ``#...``).
     """
     from playwright.sync_api import sync_playwright
 
@@ -213,9 +222,10 @@ def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[A
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route("**/*", route)
-            page = context.new_page()
+            options = {"viewport": {"width": 1400, "height": 1000}, **(context or {})}
+            ctx = browser.new_context(**options)
+            ctx.route("**/*", route)
+            page = ctx.new_page()
             page.on("request", lambda req: report.requests.append(req.url))
             page.on("requestfailed", lambda req: report.failed.append(req.url))
             page.on(
@@ -229,7 +239,7 @@ def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[A
                 dialog.dismiss()
 
             page.on("dialog", on_dialog)
-            page.goto(page_path.resolve().as_uri())
+            page.goto(page_path.resolve().as_uri() + fragment)
             page.wait_for_function("window.slmapReady === true", timeout=30_000)
             result = action(page)
             if screenshot is not None:

@@ -54,7 +54,7 @@ def test_uncovered_csv_stdout(toy):
 
 def test_query_files_by_suffix(toy, tmp_path):
     _run(["query", "priority", "--out", str(tmp_path / "p.xlsx")])
-    back = pd.read_excel(tmp_path / "p.xlsx", sheet_name="query")
+    back = pd.read_excel(tmp_path / "p.xlsx", sheet_name="uncovered")  # named by what it holds
     assert list(back.priority_rank) == [1, 2, 3, 4, 5]
     _run(["query", "near", "--lon", "103.51", "--lat", "21.01", "--radius-km", "6",
           "--out", str(tmp_path / "n.geojson")])  # fmt: skip
@@ -85,7 +85,7 @@ def test_export_refuses_existing(toy, tmp_path, capsys):
     assert code == 1 and "--overwrite" in err and target.read_bytes() == b"keep me"
     _run(["export", "--layer", "villages", "--format", "gpkg", "--out", str(target),
           "--overwrite"])  # fmt: skip
-    assert len(pyogrio.read_dataframe(target)) == len(toy.villages)
+    assert len(pyogrio.read_dataframe(target, layer="villages")) == len(toy.villages)
 
 
 def test_export_shp_zip_and_boundaries_layer_option(toy, tmp_path):

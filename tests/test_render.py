@@ -62,7 +62,7 @@ def test_layers_and_properties() -> None:
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
     assert [f["properties"]["v"] for f in communes][:2] == ["38.6 %", None]
     uncovered, covered = data["uncovered"], data["covered"]
-    assert set(uncovered) == set("ncdxyhpf")
+    assert set(uncovered) == set("ncdxyhpfi")  # i: village codes (searchable, shareable)
     assert len(uncovered["n"]) == 4 and len(covered["n"]) == 6
     assert all(len(col) == 4 for col in uncovered.values())
     assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])

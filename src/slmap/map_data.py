@@ -26,7 +26,9 @@ __all__ = [
     "CANVAS_VILLAGES",
     "CHANGE_METRIC",
     "LAZY_VILLAGES",
+    "VILLAGE_IDS_MAX",
     "commune_features",
+    "district_communes",
     "json_value",
     "legend_data",
     "metric_unit",
@@ -105,6 +107,8 @@ SIGNALS = ("none", "2g", "3g", "4g", "5g")
 #: Above this many communes (or villages) the map draws on a canvas, not SVG.
 CANVAS_COMMUNES = 500
 CANVAS_VILLAGES = 10_000
+#: Up to this many villages the page carries their codes (searchable, shareable).
+VILLAGE_IDS_MAX = 20_000
 #: In canvas mode, a village layer larger than this is drawn only from ``zoom`` up.
 LAZY_VILLAGES = {"uncovered": (20_000, 9), "covered": (5_000, 11)}
 
@@ -259,6 +263,9 @@ def village_data(layers: dict, model: Any, canvas: bool) -> dict[str, Any]:
         for key, (limit, zoom) in LAZY_VILLAGES.items()
     }
     data = {key: village_columns(frame, code_ix, district_ix) for key, (frame, _) in layers.items()}
+    if len(villages) <= VILLAGE_IDS_MAX:  # village codes are searchable on maps of this size
+        for key, (frame, _) in layers.items():
+            data[key]["i"] = [str(v) for v in frame["village_id"]]
     return data | {
         "communeCodes": codes,
         "districtNames": district_names,
@@ -289,3 +296,19 @@ def legend_data(cls: Classification, label: str, unit: str) -> dict[str, Any]:
         ],
         "nodataCount": cls.nodata_count,
     }
+
+
+def district_communes(model: Any) -> dict[str, list[str]]:
+    """Former district name -> codes of its communes (search finds districts too).
+
+    A 2025 commune belongs to the former district most of its former communes
+    were in (see :mod:`slmap.layouts`).
+    """
+    communes = model.communes
+    if "district_name" not in communes:
+        return {}
+    out: dict[str, list[str]] = {}
+    for code, name in communes["district_name"].items():
+        if json_value(name) is not None:
+            out.setdefault(str(name), []).append(str(code))
+    return out

@@ -26,7 +26,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from slmap import assets, i18n, map_data
+from slmap import assets, i18n, map_answers, map_data
 from slmap.classify import METRIC_KEYS, bad_option, classify
 from slmap.simplify import DEFAULT_TOLERANCE
 
@@ -165,6 +165,8 @@ def build_map(
         ),
     }
     data |= map_data.village_data(layers, model, canvas)
+    data["districtCommunes"] = map_data.district_communes(model)
+    data["answers"] = map_answers.answers(model) if change is None else None
     data["zoomHint"] = i18n.t("zoom_hint", lang, z=max(data["minZoom"].values()))
     return _folium_map(data, layout, tiles, lang)
 

@@ -178,14 +178,16 @@ def head_html() -> str:
     --------
     >>> html = head_html()
     >>> html.count("<script>"), html.count("<style>")
-    (2, 2)
+    (3, 3)
     """
     return "\n".join(
         [
             style_tag(leaflet_css()),
             style_tag(asset_text("slmap.css")),
+            style_tag(asset_text("slmap_answers.css")),
             script_tag(leaflet_js()),
             script_tag(asset_text("slmap.js")),
+            script_tag(asset_text("slmap_answers.js")),
         ]
     )
 

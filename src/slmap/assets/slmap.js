@@ -145,7 +145,14 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
         layer.bindTooltip(function () { return communeInfo(p); }, { sticky: true });
-        layer.bindPopup(function () { return communeInfo(p); });
+        layer.bindPopup(function () {
+          var box = el("div", "slmap-popup");
+          box.appendChild(communeInfo(p));
+          /* the answers panel adds the commune's uncovered villages (slmap_answers.js) */
+          if (window.slmapCommuneExtra) window.slmapCommuneExtra(p.code, box);
+          return box;
+        });
+        layer.slmapCode = p.code;
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#000" }); });
         layer.on("mouseout", function () { communes.resetStyle(layer); });
         index.push({ f: fold(p.name), name: p.name, sub: S.field_commune + " · " + p.code,
@@ -195,6 +202,7 @@
           this._styles.surveyed, { pane: this._pane, renderer: this._renderer,
           className: this._cls + (est ? " slmap-estimated" : " slmap-surveyed") }));
         marker.bindPopup(function () { return villageInfo(V, i); });
+        if (V.i) marker.slmapVillage = V.i[i];
         return marker;
       },
       _update: function () {
@@ -236,6 +244,9 @@
         var V = pair[0];
         for (var i = 0; i < V.n.length; i++) {
           var code = D.communeCodes[V.c[i]];
+          if (V.i) index.push({ f: fold(V.i[i]), name: V.n[i] + " (" + V.i[i] + ")",
+            sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: 2,
+            V: V, i: i, group: pair[1] });
           index.push({ f: fold(V.n[i]), name: V.n[i],
             sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: 1,
             V: V, i: i, group: pair[1] });
@@ -303,22 +314,51 @@
     L.DomEvent.disableClickPropagation(title);
     L.DomEvent.disableScrollPropagation(title);
 
+    /* former districts are searchable: their communes' bounds */
+    Object.keys(D.districtCommunes || {}).forEach(function (name) {
+      var codes = D.districtCommunes[name];
+      index.push({ f: fold(name), name: name, sub: S.kind_district + " · " + codes.length,
+        kind: 0, district: codes, group: groups.communes });
+    });
     /* search */
     function sortIndex() {
       index.sort(function (a, b) { return a.kind - b.kind || (a.f < b.f ? -1 : a.f > b.f ? 1 : 0); });
     }
     sortIndex();
+    /* the found communes stay outlined until the next search */
+    var highlighted = [];
+    function highlight(codes) {
+      highlighted.forEach(function (l) { communes.resetStyle(l); });
+      highlighted = [];
+      communes.eachLayer(function (l) {
+        if (codes.indexOf(l.slmapCode) >= 0) {
+          l.setStyle({ weight: 3.5, color: "#ff7f00" });
+          l.getElement && l.getElement() && l.getElement().classList.add("slmap-found");
+          highlighted.push(l);
+        }
+      });
+    }
     function go(entry) {
       if (!map.hasLayer(entry.group)) map.addLayer(entry.group);
-      if (entry.kind === 0) {
+      if (entry.district) {
+        var b = L.latLngBounds([]);
+        communes.eachLayer(function (l) {
+          if (entry.district.indexOf(l.slmapCode) >= 0) b.extend(l.getBounds());
+        });
+        if (b.isValid()) map.fitBounds(b, { maxZoom: 12 });
+        highlight(entry.district);
+      } else if (entry.kind === 0) {
         map.fitBounds(entry.layer.getBounds(), { maxZoom: 12 });
         entry.layer.openPopup(entry.layer.getBounds().getCenter());
+        highlight([entry.layer.slmapCode]);
       } else {
         var zoom = Math.max(map.getZoom(), 12, D.minZoom.covered, D.minZoom.uncovered);
         var at = latLng(entry.V, entry.i);
         map.setView(at, zoom, { animate: false });
-        L.popup({ offset: [0, -4] }).setLatLng(at).setContent(villageInfo(entry.V, entry.i))
-          .openOn(map);
+        var popup = L.popup({ offset: [0, -4] }).setLatLng(at)
+          .setContent(villageInfo(entry.V, entry.i));
+        if (entry.V.i) popup.slmapVillage = entry.V.i[entry.i];
+        popup.openOn(map);
       }
     }
     var search = L.control({ position: "topleft" });
@@ -345,7 +385,8 @@
           var words = (" " + e.f).indexOf(" " + q) >= 0;
           (words ? starts : contains).push(e);
         });
-        shown = starts.concat(contains).slice(0, 15);
+        var found = starts.concat(contains);
+        shown = found.slice(0, 15);
         if (!shown.length) el("li", "slmap-none", S.search_none, list);
         shown.forEach(function (e) {
           var li = el("li", "slmap-result", e.name, list);
@@ -354,6 +395,10 @@
           li.addEventListener("click", function () { go(e); });
           li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(e); });
         });
+        if (found.length > shown.length) {
+          el("li", "slmap-none slmap-more", S.search_more.replace("{n}", found.length - shown.length),
+            list);
+        }
       }
       input.addEventListener("input", run);
       input.addEventListener("keydown", function (ev) {
@@ -380,5 +425,10 @@
     }
     window.slmapMap = map;
     window.slmapLayers = { communes: communes, groups: groups };
+    if (window.slmapAnswersInit) {
+      window.slmapAnswersInit(map, D, { communes: communes, groups: groups, el: el, fold: fold,
+        fmtInt: fmtInt, sep: sep, latLng: latLng, villageInfo: villageInfo, go: go,
+        highlight: highlight });
+    }
   };
 })();

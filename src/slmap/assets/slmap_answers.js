@@ -1,0 +1,228 @@
+/* slmap answers: what the map says by itself, offline. A summary panel (the same
+ * figures as `slmap stats --level province`), communes ranked by villages without
+ * mobile broadband, each commune's uncovered villages in its popup (ranked as by
+ * `slmap query priority`), the rows of `slmap query uncovered --format csv` saved
+ * from the page, a share link in the URL hash and "my location". Text from data
+ * files is only ever inserted with textContent. */
+(function () {
+  "use strict";
+
+  window.slmapAnswersInit = function (map, D, api) {
+    var A = D.answers;
+    if (!A) return;
+    var S = D.s, el = api.el, sep = api.sep;
+    var selected = null; /* code of the commune whose popup was opened last */
+
+    function num(v) { return v === null || v === undefined ? S.legend_nodata : api.fmtInt(v, sep); }
+    function dec(v) { return v.toFixed(2).replace(".", D.lang === "vi" ? "," : "."); }
+    function pct(v) { return v === null || v === undefined ? S.legend_nodata : dec(v) + " %"; }
+    function layerOf(code) {
+      var found = null;
+      api.communes.eachLayer(function (l) { if (l.slmapCode === code) found = l; });
+      return found;
+    }
+    function openCommune(code) {
+      var layer = layerOf(code);
+      if (!layer) return;
+      map.fitBounds(layer.getBounds(), { maxZoom: 12, animate: false });
+      layer.openPopup(layer.getBounds().getCenter());
+    }
+
+    /* commune popups list their uncovered villages */
+    window.slmapCommuneExtra = function (code, box) {
+      selected = code;
+      var rows = (A.villages || {})[code];
+      if (!rows || !rows.length) return;
+      el("div", "slmap-list-title", S.popup_uncovered_list, box);
+      var scroll = el("div", "slmap-list-scroll", null, box);
+      var table = el("table", "slmap-info slmap-village-list", null, scroll);
+      var head = el("tr", null, null, table);
+      ["#", S.field_village, S.field_households, S.field_population, S.field_grid,
+        S.popup_priority].forEach(function (h) { el("th", null, h, head); });
+      rows.slice(0, 12).forEach(function (r) {
+        var tr = el("tr", null, null, table);
+        el("td", null, r[0], tr);
+        el("td", null, r[2], tr);
+        el("td", "slmap-num", num(r[3]), tr);
+        el("td", "slmap-num", num(r[4]), tr);
+        el("td", null, r[5] === null ? S.unknown : (r[5] ? S.yes : S.no), tr);
+        el("td", "slmap-num", r[6] === null ? S.legend_nodata : dec(r[6]), tr);
+      });
+      if (rows.length > 12) el("div", "slmap-unit", S.popup_more.replace("{n}", rows.length - 12), box);
+    };
+
+    /* CSV: the rows of `slmap query uncovered --format csv`, for a scope */
+    function csvCell(v) { return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
+    function csvText(scope) {
+      var C = A.csv, b = map.getBounds(), lines = [C.header.map(csvCell).join(",")];
+      for (var i = 0; i < C.rows.length; i++) {
+        if (scope === "commune" && C.commune[i] !== selected) continue;
+        if (scope === "view" && !b.contains(L.latLng(C.y[i], C.x[i]))) continue;
+        lines.push(C.rows[i].map(csvCell).join(","));
+      }
+      return "\ufeff" + lines.join("\r\n") + "\r\n";
+    }
+    function download(scope) {
+      var blob = new Blob([csvText(scope)], { type: "text/csv;charset=utf-8" });
+      var a = el("a", null, null, document.body);
+      a.href = URL.createObjectURL(blob);
+      a.download = "slmap_uncovered_" + (scope === "commune" && selected ? selected : scope) + ".csv";
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    }
+
+    /* share link: #map=zoom/lat/lng&c=commune&v=village, restored on open */
+    function writeHash(extra) {
+      var c = map.getCenter();
+      var parts = ["map=" + map.getZoom().toFixed(2) + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5)];
+      if (extra) parts.push(extra);
+      history.replaceState(null, "", "#" + parts.join("&"));
+    }
+    var hashExtra = "";
+    map.on("moveend", function () { writeHash(hashExtra); });
+    map.on("popupopen", function (ev) {
+      var src = ev.popup._source;
+      var village = ev.popup.slmapVillage || (src && src.slmapVillage);
+      if (src && src.slmapCode) hashExtra = "c=" + src.slmapCode;
+      else if (village) hashExtra = "v=" + village;
+      writeHash(hashExtra);
+    });
+    map.on("popupclose", function () { hashExtra = ""; writeHash(""); });
+    function findVillage(id) {
+      var layers = [["uncovered", D.uncovered], ["covered", D.covered], ["newlyUncovered", D.newlyUncovered]];
+      for (var k = 0; k < layers.length; k++) {
+        var V = layers[k][1];
+        if (!V || !V.i) continue;
+        var i = V.i.indexOf(id);
+        if (i >= 0) return { V: V, i: i, group: api.groups[layers[k][0]], kind: 1 };
+      }
+      return null;
+    }
+    function restore() {
+      var h = {};
+      location.hash.replace(/^#/, "").split("&").forEach(function (p) {
+        var kv = p.split("=");
+        if (kv.length === 2) h[kv[0]] = decodeURIComponent(kv[1]);
+      });
+      if (h.map) {
+        var z = h.map.split("/").map(Number);
+        if (z.length === 3 && z.every(isFinite)) map.setView([z[1], z[2]], z[0], { animate: false });
+      }
+      if (h.c) { openCommune(h.c); if (h.map) restoreView(h.map); }
+      if (h.v) {
+        var entry = findVillage(h.v);
+        if (entry) {
+          api.go(entry);
+          if (h.map) restoreView(h.map);
+        }
+      }
+      hashExtra = h.c ? "c=" + h.c : (h.v ? "v=" + h.v : "");
+    }
+    function restoreView(text) {
+      var z = text.split("/").map(Number);
+      map.setView([z[1], z[2]], z[0], { animate: false });
+    }
+
+    /* my location: the nearest village without mobile broadband */
+    function nearest(lat, lng) {
+      var V = D.uncovered, best = -1, bestD = Infinity;
+      for (var i = 0; i < V.x.length; i++) {
+        var d = map.distance([lat, lng], [V.y[i] / 1e5, V.x[i] / 1e5]);
+        if (d < bestD) { bestD = d; best = i; }
+      }
+      return best < 0 ? null : { i: best, km: bestD / 1000 };
+    }
+    var here = null;
+    function locate(status) {
+      if (!navigator.geolocation) { status.textContent = S.answers_locate_none; return; }
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        var lat = pos.coords.latitude, lng = pos.coords.longitude;
+        if (here) here.remove();
+        here = L.circleMarker([lat, lng], { radius: 8, color: "#1f78b4", weight: 3, fillOpacity: 0.3,
+          className: "slmap-here" }).addTo(map);
+        var n = nearest(lat, lng);
+        if (!n) return;
+        status.textContent = S.answers_nearest.replace("{name}", D.uncovered.n[n.i])
+          .replace("{km}", n.km.toFixed(1).replace(".", D.lang === "vi" ? "," : "."));
+        api.go({ V: D.uncovered, i: n.i, group: api.groups.uncovered, kind: 1 });
+      }, function () { status.textContent = S.answers_locate_none; }, { timeout: 10000 });
+    }
+
+    /* the panel */
+    var panel = L.control({ position: "bottomleft" });
+    panel.onAdd = function () {
+      var div = el("div", "slmap-box slmap-answers leaflet-control");
+      div.setAttribute("role", "region");
+      div.setAttribute("aria-label", S.answers_title);
+      var toggle = el("button", "slmap-answers-toggle", S.answers_title, div);
+      toggle.type = "button";
+      toggle.title = S.answers_toggle;
+      var body = el("div", "slmap-answers-body", null, div);
+      var small = map.getSize().x < 700;
+      body.hidden = small;
+      toggle.setAttribute("aria-expanded", String(!small));
+      toggle.addEventListener("click", function () {
+        body.hidden = !body.hidden;
+        toggle.setAttribute("aria-expanded", String(!body.hidden));
+      });
+      var s = A.summary;
+      var figures = el("table", "slmap-info slmap-figures", null, body);
+      [[S.answers_villages, num(s.villages), "villages"],
+        [S.answers_no_mbb, num(s.villages_no_mbb), "villages_no_mbb"],
+        [S.answers_hh_no_mbb, num(s.households_no_mbb), "households_no_mbb"],
+        [S.answers_pop_no_mbb, num(s.population_no_mbb), "population_no_mbb"],
+        [S.answers_share_4g, pct(s.share_4g), "share_4g"],
+        [S.answers_fibre, pct(s.fibre_hh_share), "fibre_hh_share"]].forEach(function (r) {
+        var tr = el("tr", null, null, figures);
+        el("th", null, r[0], tr);
+        var td = el("td", "slmap-num", r[1], tr);
+        td.setAttribute("data-figure", r[2]);
+      });
+      if (A.ranking.length) {
+        el("div", "slmap-list-title", S.answers_ranking, body);
+        var list = el("ol", "slmap-ranking", null, body);
+        var top = A.ranking[0][2];
+        A.ranking.slice(0, 10).forEach(function (r) {
+          var li = el("li", null, null, list);
+          var b = el("button", "slmap-bar", null, li);
+          b.type = "button";
+          el("span", "slmap-bar-name", r[1], b);
+          var bar = el("span", "slmap-bar-fill", null, b);
+          bar.style.width = Math.max(4, Math.round(60 * r[2] / top)) + "px";
+          el("span", "slmap-bar-n", String(r[2]), b);
+          b.addEventListener("click", function () { openCommune(r[0]); });
+        });
+      }
+      var tools = el("div", "slmap-tools", null, body);
+      if (A.csv) {
+        var scope = el("select", null, null, tools);
+        scope.setAttribute("aria-label", S.answers_csv);
+        [["province", S.answers_scope_province], ["commune", S.answers_scope_commune],
+          ["view", S.answers_scope_view]].forEach(function (o) {
+          var opt = el("option", null, o[1], scope);
+          opt.value = o[0];
+        });
+        var dl = el("button", "slmap-csv", S.answers_csv, tools);
+        dl.type = "button";
+        dl.addEventListener("click", function () { download(scope.value); });
+      } else {
+        el("div", "slmap-unit", S.answers_partial, tools);
+      }
+      var share = el("button", "slmap-share", S.answers_share, tools);
+      share.type = "button";
+      share.addEventListener("click", function () {
+        if (navigator.clipboard) navigator.clipboard.writeText(location.href).catch(function () {});
+      });
+      var status = el("div", "slmap-unit slmap-locate-status", null, body);
+      var loc = el("button", "slmap-locate", S.answers_locate, tools);
+      loc.type = "button";
+      loc.addEventListener("click", function () { locate(status); });
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    panel.addTo(map);
+    window.slmapAnswers = { csvText: csvText, download: download, restore: restore };
+    if (location.hash) restore();
+  };
+})();
