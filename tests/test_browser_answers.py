@@ -158,3 +158,24 @@ def test_search_finds_former_districts_and_village_codes(sample_page, sample_mod
     assert any("Yên Châu" in r for r in seen["district"])
     assert any(village.village_name in r for r in seen["code"])
     assert len(seen["many"]) == 16 and "…" in seen["many"][-1]  # 15 shown, then "more"
+
+
+def test_legend_follows_the_layers_switched_on(sample_page):
+    def visible(page):
+        return page.evaluate(
+            """() => [...document.querySelectorAll('.slmap-legend [data-layer]')]
+                .filter(r => !r.hidden).map(r => r.dataset.layer)"""
+        )
+
+    def action(page):
+        before = visible(page)
+        label = page.locator(".leaflet-control-layers-overlays label", has_text="(123)")
+        label.locator("input").uncheck()
+        after = visible(page)
+        label.locator("input").check()
+        return before, after, visible(page)
+
+    (before, after, again), report = open_map(sample_page, action)
+    assert_clean(report)
+    assert "uncovered" in before and "uncovered" not in after and "covered" in after
+    assert sorted(again) == sorted(before)

@@ -271,11 +271,13 @@
       div.setAttribute("aria-label", D.legend.title);
       el("h2", null, D.legend.title, div);
       el("div", "slmap-unit", D.legend.unit, div);
-      function row(swatch, label, count) {
+      function row(swatch, label, count, layer) {
         var r = el("div", "slmap-row", null, div);
         r.appendChild(swatch);
         var text = el("span", null, label, r);
         if (count !== undefined && count !== null) el("span", "slmap-count", " (" + count + ")", text);
+        if (layer) r.setAttribute("data-layer", layer);
+        return r;
       }
       classes.forEach(function (c) {
         var sw = el("span", "slmap-swatch");
@@ -287,22 +289,33 @@
       row(nodata, S.legend_nodata, D.legend.nodataCount);
       el("h3", null, S.legend_villages, div);
       if (D.change) {
-        row(svgSymbol(STYLES.newlyCovered.surveyed), D.layerNames.covered);
-        row(svgSymbol(STYLES.uncovered.surveyed), D.layerNames.uncovered);
-        row(svgSymbol(STYLES.newlyUncovered.surveyed), D.layerNames.newlyUncovered);
+        row(svgSymbol(STYLES.newlyCovered.surveyed), D.layerNames.covered, null, "covered");
+        row(svgSymbol(STYLES.uncovered.surveyed), D.layerNames.uncovered, null, "uncovered");
+        row(svgSymbol(STYLES.newlyUncovered.surveyed), D.layerNames.newlyUncovered, null,
+          "newlyUncovered");
         row(svgSymbol(STYLES.uncovered.estimated), S.legend_estimated);
       } else {
-        row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed);
-        row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated);
-        row(svgSymbol(STYLES.covered.surveyed), S.legend_covered);
+        row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed, null, "uncovered");
+        row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated, null, "uncovered");
+        row(svgSymbol(STYLES.covered.surveyed), S.legend_covered, null, "covered");
       }
       if (D.minZoom.covered > 0 || D.minZoom.uncovered > 0) el("div", "slmap-unit", D.zoomHint, div);
-      if (D.districts) row(svgSymbol(STYLES.district, true), D.districtLegend);
+      if (D.districts) row(svgSymbol(STYLES.district, true), D.districtLegend, null, "districts");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     legend.addTo(map);
+    /* the legend shows the symbols of the layers switched on */
+    function legendFollows() {
+      Object.keys(groups).forEach(function (key) {
+        var on = map.hasLayer(groups[key]);
+        legend.getContainer().querySelectorAll('[data-layer="' + key + '"]').forEach(function (r) {
+          r.hidden = !on;
+        });
+      });
+    }
+    map.on("overlayadd overlayremove", legendFollows);
 
     /* title block */
     var title = el("div", "slmap-box slmap-title", null, map.getContainer());
