@@ -26,7 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Mobile broadband and fibre coverage",
     ),
     "province": ("Tỉnh {name}", "{name} province"),
-    "data_date": ("Dữ liệu ngày {date}", "Data as of {date}"),
+    "data_date": ("Dữ liệu tính đến {date}", "Data as of {date}"),
     "sources": (
         "Ranh giới: {boundaries} · Danh sách bản: {register}",
         "Boundaries: {boundaries} · Village register: {register}",
@@ -152,7 +152,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Báo cáo vùng phủ băng rộng di động và cáp quang",
         "Mobile broadband and fibre coverage report",
     ),
-    "report_data_date": ("Dữ liệu tính đến {date}", "Data as of {date}"),
     "report_summary": ("Số liệu tổng hợp", "Summary"),
     "report_villages": ("Số bản", "Villages"),
     "report_households_no_mbb": (

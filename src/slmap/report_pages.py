@@ -92,7 +92,7 @@ class Sheet:
         """ "Dữ liệu tính đến 31/12/2022" (empty when the data has no date)."""
         prov = self.model.provenance
         iso = getattr(prov, "as_of", None) or getattr(prov, "data_date", None)
-        return self.t("report_data_date", date=display_date(iso, self.lang)) if iso else ""
+        return self.t("data_date", date=display_date(iso, self.lang)) if iso else ""
 
     def province_text(self) -> str:
         """The province name(s) of the model."""
