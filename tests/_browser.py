@@ -192,11 +192,20 @@ class PageReport:
     page_errors: list[str]
 
 
-def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[Any, PageReport]:
+def open_map(
+    page_path: Path,
+    action,
+    screenshot: Path | None = None,
+    *,
+    viewport: tuple[int, int] = (1400, 1000),
+    touch: bool = False,
+) -> tuple[Any, PageReport]:
     """Open ``page_path`` in headless Chromium with the network blocked.
 
     ``action(page)`` runs once the map signals ``window.slmapReady``; its
     result is returned with a :class:`PageReport` of everything attempted.
+    ``viewport`` is (width, height) in CSS pixels; ``touch`` emulates a phone
+    (touch screen, mobile meta viewport, coarse pointer).
     """
     from playwright.sync_api import sync_playwright
 
@@ -213,7 +222,11 @@ def open_map(page_path: Path, action, screenshot: Path | None = None) -> tuple[A
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]},
+                has_touch=touch,
+                is_mobile=touch,
+            )
             context.route("**/*", route)
             page = context.new_page()
             page.on("request", lambda req: report.requests.append(req.url))

@@ -174,6 +174,8 @@ def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str)
         tiles=None,
         location=[21.3, 103.9],
         zoom_start=8,
+        max_zoom=16,
+        min_zoom=4,
         control_scale=False,
         prefer_canvas=data["canvas"],
         zoomSnap=0.25,
