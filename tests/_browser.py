@@ -197,6 +197,8 @@ def open_map(
     action,
     screenshot: Path | None = None,
     *,
+    viewport: tuple[int, int] = (1400, 1000),
+    touch: bool = False,
     context: dict | None = None,
     fragment: str = "",
 ) -> tuple[Any, PageReport]:
@@ -204,8 +206,10 @@ def open_map(
 
     ``action(page)`` runs once the map signals ``window.slmapReady``; its
     result is returned with a :class:`PageReport` of everything attempted.
-    ``context`` adds Playwright context options (geolocation, permissions...);
-    ``fragment`` is appended to the page's URL (a share link's ``#...``).
+    ``viewport`` is (width, height) in CSS pixels; ``touch`` emulates a phone
+    (touch screen, mobile meta viewport, coarse pointer). ``context`` adds
+    Playwright context options (geolocation, permissions...); ``fragment`` is
+    appended to the page's URL (a share link's ``#...``).
     """
     from playwright.sync_api import sync_playwright
 
@@ -222,7 +226,12 @@ def open_map(
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            options = {"viewport": {"width": 1400, "height": 1000}, **(context or {})}
+            options = {
+                "viewport": {"width": viewport[0], "height": viewport[1]},
+                "has_touch": touch,
+                "is_mobile": touch,
+                **(context or {}),
+            }
             ctx = browser.new_context(**options)
             ctx.route("**/*", route)
             page = ctx.new_page()

@@ -35,6 +35,9 @@ __all__ = ["TILES", "build_map", "map_html", "render_html"]
 #: Online basemaps offered with ``tiles=`` (none by default: the map is offline).
 TILES = {"osm": "OpenStreetMap"}
 
+#: Deepest zoom of a map (village level; beyond it the map only magnifies dots).
+MAX_ZOOM = 16
+
 
 class _Layers(MacroElement):
     """Inlines the assets in the header and calls ``slmapInit`` with the data."""
@@ -180,6 +183,8 @@ def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str)
         prefer_canvas=data["canvas"],
         zoomSnap=0.25,
         zoomDelta=0.5,
+        maxZoom=MAX_ZOOM,
+        minZoom=4,
     )
     if tiles is not None:
         folium.TileLayer(TILES[tiles], name=i18n.t("layer_osm", lang)).add_to(fmap)

@@ -93,6 +93,217 @@
     return svg;
   }
 
+
+  /* ---- layout: controls that never overlap, popups inside the free area,
+   * phone panels behind buttons, keyboard, print ---- */
+  var UI = {
+    vi: { legend: "Chú giải", skip: "Chuyển đến ô tìm kiếm", north: "B", more: "Bấm để xem thêm" },
+    en: { legend: "Legend", skip: "Skip to search", north: "N", more: "Tap for more" }
+  };
+  var PHONE_WIDTH = 700, PHONE_HEIGHT = 500, MARGIN = 8;
+  /* a touch screen gets hit areas of at least 32 px around each village */
+  var COARSE = !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  var HIT_RADIUS = 16;
+
+  function rectOf(node) {
+    if (!node || !node.getClientRects().length) return null;
+    var r = node.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? r : null;
+  }
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function moveBox(box, dx, dy) {
+    return { left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy };
+  }
+  /* every box the map draws over: Leaflet controls and the title block */
+  function blockingRects(container) {
+    var nodes = container.querySelectorAll(".leaflet-control, .slmap-title");
+    var out = [];
+    for (var i = 0; i < nodes.length; i++) {
+      var r = rectOf(nodes[i]);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+  /* the smallest shift (dx, dy) that puts box inside view and clear of blocks, or null */
+  function clearShift(box, view, blocks) {
+    var xs = [0, view.left - box.left, view.right - box.right];
+    var ys = [0, view.top - box.top, view.bottom - box.bottom];
+    blocks.forEach(function (b) {
+      xs.push(b.left - MARGIN - box.right, b.right + MARGIN - box.left);
+      ys.push(b.top - MARGIN - box.bottom, b.bottom + MARGIN - box.top);
+    });
+    var best = null;
+    xs.forEach(function (dx) {
+      ys.forEach(function (dy) {
+        var m = moveBox(box, dx, dy);
+        if (m.left < view.left - 0.5 || m.right > view.right + 0.5 ||
+            m.top < view.top - 0.5 || m.bottom > view.bottom + 0.5) return;
+        if (blocks.some(function (b) { return overlaps(m, b); })) return;
+        var cost = Math.abs(dx) + Math.abs(dy);
+        if (!best || cost < best.cost) best = { dx: dx, dy: dy, cost: cost };
+      });
+    });
+    return best;
+  }
+  /* pan the map so an open popup is inside the map and not under any control */
+  function fitPopup(map, popup) {
+    var node = popup.getElement();
+    if (!node) return;
+    var r = node.getBoundingClientRect();
+    var box = { left: r.left, right: r.right, top: r.top, bottom: r.bottom + 12 };
+    var c = map.getContainer().getBoundingClientRect();
+    var view = { left: c.left + MARGIN, right: c.right - MARGIN, top: c.top + MARGIN,
+      bottom: c.bottom - MARGIN };
+    var shift = clearShift(box, view, blockingRects(map.getContainer())) ||
+      clearShift(box, view, []);
+    if (shift && (shift.dx || shift.dy)) map.panBy([-shift.dx, -shift.dy], { animate: false });
+  }
+
+  function isPhone(container) {
+    return container.clientWidth < PHONE_WIDTH || container.clientHeight < PHONE_HEIGHT;
+  }
+
+  /* small screens: layer switcher, legend and title fold behind buttons */
+  function setupLayout(map, D, parts) {
+    var box = map.getContainer();
+    var words = UI[D.lang] || UI.en;
+    var toggle = el("button", "slmap-legend-toggle", words.legend);
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    parts.legend.insertBefore(toggle, parts.legend.firstChild);
+    function openPanel(node, open) {
+      node.classList.toggle("slmap-open", open);
+      if (node === parts.legend) toggle.setAttribute("aria-expanded", String(open));
+      if (node === parts.title) node.setAttribute("aria-expanded", String(open));
+    }
+    function layersControl() { return box.querySelector(".leaflet-control-layers"); }
+    function closePanels(except) {
+      if (!box.classList.contains("slmap-phone")) return;
+      [parts.legend, parts.title].forEach(function (n) { if (n !== except) openPanel(n, false); });
+      var layers = layersControl();
+      if (layers && layers !== except) layers.classList.remove("leaflet-control-layers-expanded");
+    }
+    toggle.addEventListener("click", function () {
+      var open = !parts.legend.classList.contains("slmap-open");
+      closePanels(parts.legend);
+      openPanel(parts.legend, open);
+    });
+    parts.title.addEventListener("click", function () {
+      if (!box.classList.contains("slmap-phone")) return;
+      var open = !parts.title.classList.contains("slmap-open");
+      closePanels(parts.title);
+      openPanel(parts.title, open);
+    });
+    function apply() {
+      var phone = isPhone(box);
+      box.classList.toggle("slmap-phone", phone);
+      parts.title.setAttribute("role", phone ? "button" : "banner");
+      parts.title.tabIndex = phone ? 0 : -1;
+      var layers = layersControl();
+      if (layers && phone !== layers.slmapPhone) {
+        layers.slmapPhone = phone;
+        layers.classList.toggle("leaflet-control-layers-expanded", !phone);
+        if (!layers.slmapWired) {
+          layers.slmapWired = true;
+          layers.addEventListener("click", function () { closePanels(layers); });
+        }
+      }
+      if (!phone) { openPanel(parts.legend, false); openPanel(parts.title, false); }
+    }
+    /* the search box leads the top-left corner, above the zoom buttons */
+    var corner = parts.search.parentNode;
+    corner.insertBefore(parts.search, corner.firstChild);
+    map.on("resize", apply);
+    map.on("click", function () { closePanels(null); });
+    map.on("popupopen", function (e) {
+      closePanels(null);
+      fitPopup(map, e.popup);
+    });
+    window.addEventListener("slmap:ready", apply);
+    apply();
+    return { apply: apply, closePanels: closePanels };
+  }
+
+  /* `/` focuses the search box, Escape closes results, popups and panels; a skip link */
+  function setupKeyboard(map, D, parts, layout) {
+    var words = UI[D.lang] || UI.en;
+    var input = parts.search.querySelector("input");
+    input.id = "slmap-search-input";
+    var skip = el("a", "slmap-skip", words.skip);
+    skip.href = "#slmap-search-input";
+    skip.addEventListener("click", function (ev) { ev.preventDefault(); input.focus(); });
+    document.body.insertBefore(skip, document.body.firstChild);
+    document.addEventListener("keydown", function (ev) {
+      var tag = (ev.target && ev.target.tagName) || "";
+      var typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+      if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();
+        input.focus();
+      } else if (ev.key === "Escape") {
+        var inResults = parts.search.contains(ev.target) && ev.target !== input;
+        if (input.value && (inResults || !typing)) {
+          input.value = "";
+          input.dispatchEvent(new Event("input"));
+          input.focus();
+        }
+        map.closePopup();
+        layout.closePanels(null);
+      }
+    });
+  }
+
+  /* print: a framed map that fits the province, everything else in a column beside it */
+  function setupPrint(map, D, parts, layout) {
+    var box = map.getContainer();
+    var words = UI[D.lang] || UI.en;
+    var side = el("div", "slmap-print-side");
+    var north = el("div", "slmap-north", null, side);
+    north.setAttribute("aria-hidden", "true");
+    el("span", "slmap-north-arrow", "\u25b2", north);
+    el("span", "slmap-north-letter", words.north, north);
+    var saved = null, moved = [];
+    function enter() {
+      if (saved) return;
+      saved = { center: map.getCenter(), zoom: map.getZoom() };
+      box.classList.add("slmap-printing");
+      box.appendChild(side);
+      var scale = box.querySelector(".leaflet-control-scale");
+      [parts.title, parts.legend, scale].forEach(function (node) {
+        if (!node) return;
+        moved.push([node, node.parentNode, node.nextSibling]);
+        side.insertBefore(node, north);
+      });
+      map.invalidateSize({ animate: false, pan: false });
+      layout.apply();
+      if (parts.bounds.isValid()) {
+        map.fitBounds(parts.bounds, { paddingTopLeft: [14, 14],
+          paddingBottomRight: [side.offsetWidth + 14, 14], animate: false });
+      }
+    }
+    function leave() {
+      if (!saved) return;
+      moved.reverse().forEach(function (m) { m[1].insertBefore(m[0], m[2]); });
+      moved = [];
+      box.removeChild(side);
+      box.classList.remove("slmap-printing");
+      map.invalidateSize({ animate: false, pan: false });
+      layout.apply();
+      map.setView(saved.center, saved.zoom, { animate: false });
+      saved = null;
+    }
+    window.addEventListener("beforeprint", enter);
+    window.addEventListener("afterprint", leave);
+    if (window.matchMedia) {
+      var mq = window.matchMedia("print");
+      var onChange = function (e) { if (e.matches) enter(); else leave(); };
+      if (mq.addEventListener) mq.addEventListener("change", onChange);
+      else if (mq.addListener) mq.addListener(onChange);
+    }
+    window.slmapPrint = { enter: enter, leave: leave };
+  }
+
   window.slmapInit = function (map, groups, D) {
     var S = D.s;
     var sep = D.lang === "vi" ? "." : ",";
@@ -105,7 +316,9 @@
     /* SVG (small maps: hatched "no data") or one canvas (large maps: fast) */
     var renderer;
     if (D.canvas) {
-      renderer = L.canvas({ padding: 0.5 }).addTo(map);
+      /* one canvas for communes and villages: a canvas per pane would take every
+       * pointer event over the whole map from the layers below it */
+      renderer = L.canvas({ padding: 0.5, tolerance: COARSE ? 14 : 0 }).addTo(map);
     } else {
       renderer = L.svg({ padding: 0.5 }).addTo(map);
       var svgNs = "http://www.w3.org/2000/svg";
@@ -117,8 +330,15 @@
     }
     var nodataFill = D.canvas ? D.nodataColor : "url(#slmap-hatch)";
     function paneRenderer(pane) {
-      return D.canvas ? L.canvas({ pane: pane, padding: 0.5 }) : L.svg({ pane: pane, padding: 0.5 });
+      return D.canvas ? renderer : L.svg({ pane: pane, padding: 0.5 });
     }
+    /* touch screens: an invisible 32 px disc under each village takes the tap */
+    var hitRenderer = null;
+    if (COARSE && !D.canvas) {
+      map.createPane("slmapHit").style.zIndex = "415";
+      hitRenderer = L.svg({ pane: "slmapHit", padding: 0.5 });
+    }
+    var pointLayers = [];
 
     var index = [];
     var classes = D.legend.classes;
@@ -185,6 +405,8 @@
         L.LayerGroup.prototype.initialize.call(this);
         this._V = V; this._styles = styles; this._cls = cls; this._minZoom = minZoom;
         this._renderer = paneRenderer(pane); this._pane = pane; this._built = false;
+        this._rank = pointLayers.length;
+        pointLayers.push(this);
       },
       onAdd: function (map) {
         L.LayerGroup.prototype.onAdd.call(this, map);
@@ -205,13 +427,32 @@
         if (V.i) marker.slmapVillage = V.i[i];
         return marker;
       },
+      _add: function (i) {
+        var marker = this._marker(i);
+        if (hitRenderer) {
+          var hit = L.circleMarker(marker.getLatLng(), { pane: "slmapHit", renderer: hitRenderer,
+            radius: HIT_RADIUS, stroke: false, fillOpacity: 0, className: "slmap-hit" });
+          hit.on("click", function () { marker.openPopup(); });
+          this.addLayer(hit);
+        }
+        this.addLayer(marker);
+      },
+      /* on the shared canvas a layer redrawn later would cover the layers ranked above it */
+      _raiseAbove: function () {
+        if (!D.canvas) return;
+        var rank = this._rank;
+        pointLayers.forEach(function (other) {
+          if (other._rank > rank && other._map) other.eachLayer(function (m) { m.bringToFront(); });
+        });
+      },
       _update: function () {
         var map = this._map, V = this._V, i;
         if (!map) return;
         if (this._minZoom === 0) {
           if (this._built) return;
-          for (i = 0; i < V.x.length; i++) this.addLayer(this._marker(i));
+          for (i = 0; i < V.x.length; i++) this._add(i);
           this._built = true;
+          this._raiseAbove();
           return;
         }
         this.clearLayers();
@@ -219,8 +460,9 @@
         var b = map.getBounds().pad(0.2);
         var w = b.getWest() * 1e5, e = b.getEast() * 1e5, s = b.getSouth() * 1e5, n = b.getNorth() * 1e5;
         for (i = 0; i < V.x.length; i++) {
-          if (V.x[i] >= w && V.x[i] <= e && V.y[i] >= s && V.y[i] <= n) this.addLayer(this._marker(i));
+          if (V.x[i] >= w && V.x[i] <= e && V.y[i] >= s && V.y[i] <= n) this._add(i);
         }
+        this._raiseAbove();
       }
     });
     var coveredStyle = D.change ? STYLES.newlyCovered : STYLES.covered;
@@ -426,13 +668,17 @@
 
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     var bounds = communes.getBounds();
+    var parts = { legend: legend.getContainer(), title: title, search: search.getContainer(),
+      bounds: bounds };
+    var layout = setupLayout(map, D, parts);
+    setupKeyboard(map, D, parts, layout);
+    setupPrint(map, D, parts, layout);
     if (bounds.isValid()) {
-      var size = map.getSize();
-      var wide = size.x > 900;
+      var size = map.getSize(), phone = isPhone(map.getContainer()), wide = size.x >= 1100;
       // no animation: the first view is final as soon as the page says it is ready
       map.fitBounds(bounds, {
-        paddingTopLeft: [wide ? 60 : 10, wide ? 130 : 10],
-        paddingBottomRight: [wide ? 330 : 10, 10],
+        paddingTopLeft: phone ? [46, 60] : [wide ? 60 : 50, wide ? 130 : 60],
+        paddingBottomRight: phone ? [10, 80] : [330, wide ? 10 : 120],
         animate: false
       });
     }
