@@ -158,11 +158,41 @@ def village_columns(
     }
 
 
-def province_name(model: Any) -> str:
+def province_name(model: Any, lang: str = "vi") -> str:
+    """The place a map shows, as its title names it.
+
+    ``Việt Nam`` (``Vietnam`` in English) for the whole country; the official
+    names of a list of provinces joined by commas (without "Tỉnh" in
+    English); one province as "Tỉnh Sơn La" / "Sơn La province", a city as
+    "Thành phố Hà Nội" / "Hà Nội".
+
+    Examples
+    --------
+    >>> m = SimpleNamespace(province=None, communes=None,
+    ...                     provenance=SimpleNamespace(province_codes=("all",)))
+    >>> province_name(m), province_name(m, "en")
+    ('Việt Nam', 'Vietnam')
+    >>> m.provenance.province_codes = ("14", "01")
+    >>> province_name(m), province_name(m, "en")
+    ('Tỉnh Sơn La, Thành phố Hà Nội', 'Sơn La, Hà Nội')
+    """
+    from slmap.names import strip_prefix
+    from slmap.registry import province_label
+
+    codes = tuple(getattr(getattr(model, "provenance", None), "province_codes", None) or ())
+    if "all" in codes:
+        return province_label(None, lang)
+    if len(codes) > 1:
+        names = province_label(codes).split(", ")
+        return ", ".join(names if lang == "vi" else [strip_prefix(n) for n in names])
+    name = ""
     for frame in (model.province, model.communes):
         if frame is not None and "province_name" in frame and len(frame):
-            return str(frame["province_name"].iloc[0])
-    return ""
+            name = str(frame["province_name"].iloc[0])
+            break
+    if not name.startswith(("Tỉnh ", "tỉnh ")):
+        return name if lang == "vi" else strip_prefix(name)
+    return i18n.t("province", lang, name=name[len("Tỉnh ") :])
 
 
 def source_name(source: Any) -> str:
@@ -173,12 +203,10 @@ def source_name(source: Any) -> str:
 
 def title_block(model: Any, metric_label: str, lang: str, change: Any = None) -> dict[str, Any]:
     prov = model.provenance
-    name = province_name(model)
-    for prefix in ("Tỉnh ", "tỉnh "):
-        name = name.removeprefix(prefix)
+    name = province_name(model, lang)
     title = i18n.t("title", lang)
     if name:
-        title = f"{title} – {i18n.t('province', lang, name=name)}"
+        title = f"{title} – {name}"
     subtitle = metric_label
     if change is not None:
         period = i18n.t(

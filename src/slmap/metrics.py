@@ -14,6 +14,7 @@ __all__ = [
     "SHARES",
     "fibre_backbone",
     "fibre_household_share",
+    "people_without_broadband",
     "population_4g_share",
     "recompute_shares",
     "share_4g",
@@ -50,6 +51,39 @@ def villages_without_broadband(villages: pd.DataFrame, by: str | None = None) ->
     """
     lacking = ~villages["mobile_broadband"].astype(bool)
     return lacking.groupby(_groups(villages, by)).sum().astype(int).rename("villages_no_mbb")
+
+
+def people_without_broadband(
+    villages: pd.DataFrame, column: str, by: str | None = None
+) -> pd.Series:
+    """Sum of ``column`` (households or population) over villages without mobile broadband.
+
+    Named ``households_no_mbb`` / ``population_no_mbb``. Like the
+    ``households`` and ``population`` sums, villages whose count is unknown
+    are left out; a group whose villages without mobile broadband all have
+    unknown counts is NaN ("no data", never 0); a group with no such village
+    sums to 0.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"c": ["a", "a", "b", "b", "c"],
+    ...     "mobile_broadband": [False, True, False, False, True],
+    ...     "households": pd.array([10, 99, 5, None, None], dtype="Int64")})
+    >>> people_without_broadband(v, "households", "c").tolist()
+    [10, 5, 0]
+    >>> people_without_broadband(v.iloc[1:4:2], "households", "c").tolist()
+    [0, <NA>]
+    """
+    name = f"{column}_no_mbb"
+    groups = _groups(villages, by)
+    if column not in villages:
+        return pd.Series(pd.NA, index=village_count(villages, by).index, dtype="Int64", name=name)
+    lacking = ~villages["mobile_broadband"].astype(bool)
+    counts = villages[column].astype("Int64")
+    known = (lacking & counts.notna()).groupby(groups).any()
+    unknown = lacking.groupby(groups).any() & ~known
+    total = counts.where(lacking, 0).fillna(0).groupby(groups).sum().astype("Int64")
+    return total.mask(unknown, pd.NA).rename(name)
 
 
 def share_4g(villages: pd.DataFrame, by: str | None = None) -> pd.Series:
@@ -152,8 +186,8 @@ def summarise(
     -------
     DataFrame
         villages, villages_no_mbb, villages_4g, share_4g, population,
-        population_4g, pop_4g_share, households, fibre_households,
-        fibre_hh_share, fibre_backbone.
+        households_no_mbb, population_no_mbb, population_4g, pop_4g_share,
+        households, fibre_households, fibre_hh_share, fibre_backbone.
 
     Examples
     --------
@@ -172,6 +206,8 @@ def summarise(
             villages["has_4g"].astype(bool).groupby(groups).sum().astype(int).rename("villages_4g"),
             share_4g(villages, by),
             _sum(villages, "population", by),
+            people_without_broadband(villages, "households", by),
+            people_without_broadband(villages, "population", by),
             (
                 pop.where(villages["has_4g"].astype(bool), 0)
                 .groupby(groups)

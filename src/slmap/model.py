@@ -23,6 +23,7 @@ from slmap.errors import InputError, Problem, ValidationError
 from slmap.joins import join_communes_to_registry, resolve_village_communes
 from slmap.metrics import recompute_shares, summarise
 from slmap.place import place_villages
+from slmap.province_scope import register_scope
 from slmap.simplify import clean_coverage
 from slmap.sources import BoundarySet, TableRead
 from slmap.validate import check_boundaries, check_register, raise_or_split
@@ -233,18 +234,22 @@ def build_model(
         communes, found.layout, target, province, communes_set.source
     )
     problems += conv_problems
+    scope = register_scope(table, province)
+    problems += scope.problems
     typed, all_row, register_layout = _resolved_register(
-        table, communes, target, province, input_layout, verbose
+        scope.table, communes, target, scope.province, input_layout, verbose
     )
     loaded, rejects = raise_or_split(
-        typed, all_row, table.frame, keep_going=keep_going, what=table.source
+        typed, all_row, scope.table.frame, keep_going=keep_going, what=table.source
     )
     problems += [p for p in all_row if p.severity == "warning"]
     if keep_going:
         problems += [p for p in all_row if p.severity == "error"]
     villages, place_problems = place_villages(loaded, communes, table.source, table.headers)
     problems += place_problems
-    villages = _attach_districts(villages, communes, register_layout, target, province)
+    villages = _attach_districts(
+        villages, communes, register_layout, target, province, scope.province
+    )
     commune_stats = summarise(villages, "commune_code", pd.Index(communes["commune_code"]))
     if statistics is not None:
         commune_stats, stat_problems = _apply_statistics(
@@ -261,7 +266,7 @@ def build_model(
         layout=target,
         sample=sample,
         approximate=bool(communes.get("approximate", pd.Series(False)).any()),
-        province_codes=(province,),
+        province_codes=tuple(str(province).split(",")),
         statistics=statistics.source if statistics is not None else None,
         as_of=as_of,
         input_layouts={"boundaries": found.layout, "register": register_layout},
@@ -279,7 +284,7 @@ def build_model(
         provenance=provenance,
         problems=problems,
         rejects=rejects,
-        read_count=len(table.frame),
+        read_count=len(scope.table.frame),
     )
 
 
@@ -404,6 +409,7 @@ def _attach_districts(
     register_layout: str,
     target: str,
     province: str,
+    register_province: str,
 ) -> gpd.GeoDataFrame:
     """District of each village: from its commune in the register's layout, else the model's."""
     villages = villages.copy()
@@ -411,7 +417,7 @@ def _attach_districts(
     villages["commune_name"] = villages["commune_code"].map(by_commune["commune_name"])
     district_code = villages["commune_code"].map(by_commune["district_code"])
     if "commune_code_old" in villages and villages["commune_code_old"].notna().any():
-        old = layouts.units(register_layout, province).set_index("commune_code")
+        old = layouts.units(register_layout, register_province).set_index("commune_code")
         from_old = villages["commune_code_old"].map(old["district_code"])
         district_code = from_old.fillna(district_code)
     else:
@@ -474,9 +480,8 @@ def _province_layer(
         geom = shapely.union_all(outlines.province.geometry.to_numpy())
     else:
         geom = shapely.coverage_union_all(communes.geometry.to_numpy()) if len(communes) else None
-    name = communes["province_name"].iloc[0] if len(communes) else None
     gdf = gpd.GeoDataFrame(
-        {"province_code": [province], "province_name": [name]},
+        {"province_code": [province], "province_name": [_province_name(communes, province)]},
         geometry=[geom],
         crs="EPSG:4326",
         index=pd.Index(["all"]),
@@ -484,6 +489,23 @@ def _province_layer(
     out = gdf.join(stats)
     out.index = pd.Index([province])
     return out
+
+
+def _province_name(communes: gpd.GeoDataFrame, province: str) -> str | None:
+    """Name of the province layer: the province's, the names of a list, or Việt Nam for all.
+
+    Examples
+    --------
+    >>> _province_name(gpd.GeoDataFrame({"province_name": []}), "all")
+    'Việt Nam'
+    >>> _province_name(gpd.GeoDataFrame({"province_name": []}), "14,11")
+    'Tỉnh Sơn La, Tỉnh Điện Biên'
+    """
+    from slmap.registry import province_label
+
+    if province == "all" or "," in province:
+        return province_label(None if province == "all" else tuple(province.split(",")))
+    return communes["province_name"].iloc[0] if len(communes) else province_label((province,))
 
 
 _STAT_PARSERS = ("households", "population", "fibre_households", "fibre_backbone")

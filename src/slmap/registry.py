@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from slmap.names import fold
+from slmap.errors import InputError, Problem
+from slmap.names import closest, fold
 
 __all__ = [
     "LAYOUTS",
@@ -31,6 +32,8 @@ __all__ = [
     "convert_codes",
     "detect_layout",
     "districts",
+    "parse_provinces",
+    "province_label",
     "provinces",
     "units",
 ]
@@ -139,9 +142,9 @@ def communes(layout: str = "2025", province: str | list[str] | None = None) -> p
     (75, 200)
     """
     df = _all_communes(layout)
-    if province is not None and province != "all":
-        wanted = [province] if isinstance(province, str) else list(province)
-        df = df[df["province_code"].isin([str(p).zfill(2) for p in wanted])]
+    wanted = _wanted(province)
+    if wanted is not None:
+        df = df[df["province_code"].isin(wanted)]
     private = [c for c in ("key", "province_key", "district_key", "folded") if c in df.columns]
     return df.drop(columns=private).reset_index(drop=True)
 
@@ -195,6 +198,88 @@ def provinces(layout: str = "2025") -> pd.DataFrame:
         .sort_values("province_code")
         .reset_index(drop=True)
     )
+
+
+def _wanted(province: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
+    """Province codes of a code, a comma-separated list or a list (None: all)."""
+    if province is None or province == "all":
+        return None
+    items = province.split(",") if isinstance(province, str) else list(province)
+    codes = [str(p).strip().zfill(2) for p in items if str(p).strip()]
+    return None if "all" in codes else codes
+
+
+def parse_provinces(text: str | None) -> tuple[str, ...] | None:
+    """Read a province selection: codes or names, one or a comma-separated list, or ``all``.
+
+    Names are those of the 34 provinces of the 2025 layout, matched without
+    accents, case or the "Tỉnh"/"Thành phố" prefix; codes are GSO codes of
+    that layout (``14`` or ``"1"`` for ``01``).
+
+    Parameters
+    ----------
+    text : str or None
+        What the user wrote (``None`` or ``""``: Sơn La, ``14``).
+
+    Returns
+    -------
+    tuple of str or None
+        The two-digit codes in the order given, each once; ``None`` for the
+        whole country.
+
+    Raises
+    ------
+    InputError
+        One problem per unknown item, listing the closest province names.
+
+    Examples
+    --------
+    >>> parse_provinces("son la, Hà Nội")
+    ('14', '01')
+    >>> parse_provinces("14,11"), parse_provinces("all")
+    (('14', '11'), None)
+    """
+    table = provinces("2025")
+    names = dict(zip(table["province_code"], table["province_name"], strict=True))
+    by_fold = {fold(name): code for code, name in names.items()}
+    items = [p.strip() for p in str(text or "14").split(",") if p.strip()]
+    codes: list[str] = []
+    problems = []
+    for item in items or ["14"]:
+        if fold(item) in {"all", "vietnam"}:
+            return None
+        code = item.zfill(2) if item.isdigit() else by_fold.get(fold(item))
+        if code in names:
+            if code not in codes:
+                codes.append(code)
+            continue
+        near = closest(item, names.values(), n=3) if not item.isdigit() else []
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        problems.append(
+            Problem(
+                "--province",
+                f"unknown province {item!r}: expected a code or name of the 34 provinces of "
+                f"2025 (e.g. 14 or 'Sơn La'), a comma-separated list, or 'all'{hint}",
+            )
+        )
+    if problems:
+        raise InputError(f"--province {text!r}: {len(problems)} unknown province(s)", problems)
+    return tuple(codes)
+
+
+def province_label(codes: tuple[str, ...] | list[str] | None, lang: str = "vi") -> str:
+    """Name a province selection: ``Việt Nam`` for all, else the names joined.
+
+    Examples
+    --------
+    >>> province_label(None), province_label(("14", "11"))
+    ('Việt Nam', 'Tỉnh Sơn La, Tỉnh Điện Biên')
+    """
+    if codes is None:
+        return "Việt Nam" if lang == "vi" else "Vietnam"
+    table = provinces("2025")
+    names = dict(zip(table["province_code"], table["province_name"], strict=True))
+    return ", ".join(names.get(c, c) for c in codes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -269,8 +354,8 @@ def conversion_table(province: str | list[str] | None = None) -> pd.DataFrame:
     (200, 200, 75)
     """
     df = _conversion()
-    if province is not None and province != "all":
-        wanted = [province] if isinstance(province, str) else list(province)
+    wanted = _wanted(province)
+    if wanted is not None:
         codes = set(communes("legacy", wanted)["commune_code"])
         df = df[df["old_code"].isin(codes)]
     return df.reset_index(drop=True)

@@ -23,6 +23,7 @@ __all__ = [
     "echo_warnings",
     "load_from_options",
     "model_options",
+    "province_option",
     "run_guarded",
 ]
 
@@ -124,6 +125,25 @@ def run_guarded(group: click.Group, argv: list[str] | None = None) -> None:
         sys.exit(0)
 
 
+def province_option(ctx: click.Context | None, param: Any, value: str | None) -> str:
+    """Read ``--province`` once: codes or names, a list or ``all``, to canonical codes.
+
+    Returns ``"all"`` or the two-digit codes joined by commas (``"14,11"``),
+    the form every function taking ``province`` understands.
+
+    Examples
+    --------
+    >>> province_option(None, None, "son la, Điện Biên")
+    '14,11'
+    >>> province_option(None, None, "ALL")
+    'all'
+    """
+    from slmap.registry import parse_provinces
+
+    codes = parse_provinces(value)
+    return "all" if codes is None else ",".join(codes)
+
+
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options every data-reading subcommand shares."""
     options = [
@@ -162,8 +182,10 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--province",
             default="14",
             show_default=True,
-            help="GSO province code (14 = Sơn La), a comma-separated list, or 'all' "
-            "(other provinces use approximate boundaries).",
+            callback=province_option,
+            help="Province code or name, accents optional (14, 'son la', 'Hà Nội'), a "
+            "comma-separated list (14,11), or 'all' for Việt Nam. Provinces without boundary "
+            "files use approximate boundaries.",
         ),
         click.option(
             "--layout",

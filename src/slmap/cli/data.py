@@ -20,12 +20,15 @@ from slmap.cli.group import cli
 
 __all__ = ["fetch", "stats", "validate"]
 
+#: (column, table header, format): one format per column, thousands separated.
 _STAT_COLUMNS = (
     ("villages", "villages", "{:,.0f}"),
     ("villages_no_mbb", "no mobile broadband", "{:,.0f}"),
-    ("share_4g", "villages with 4G %", "{:.2f}"),
-    ("pop_4g_share", "population with 4G %", "{:.2f}"),
-    ("fibre_hh_share", "households with fibre %", "{:.2f}"),
+    ("households_no_mbb", "households without MBB", "{:,.0f}"),
+    ("population_no_mbb", "people without MBB", "{:,.0f}"),
+    ("share_4g", "villages with 4G %", "{:,.2f}"),
+    ("pop_4g_share", "population with 4G %", "{:,.2f}"),
+    ("fibre_hh_share", "households with fibre %", "{:,.2f}"),
     ("fibre_backbone", "fibre backbone", "{}"),
 )
 
@@ -94,8 +97,9 @@ def _summary_frames(model) -> dict[str, pd.DataFrame]:
 def stats(level: str, fmt: str, overwrite: bool, **kwargs) -> None:
     """Coverage summary for the province, former districts and communes.
 
-    Villages without mobile broadband (no 3G/4G/5G), share of villages with
-    4G, population covered by 4G, households with fibre, fibre backbone.
+    Villages without mobile broadband (no 3G/4G/5G) and the households and
+    people living in them, share of villages with 4G, population covered by
+    4G, households with fibre, fibre backbone. Tables separate thousands.
     """
     model = load_from_options(**_model_kwargs(kwargs))
     frames = _summary_frames(model)

@@ -155,8 +155,9 @@ def locate_boundaries(
         Nothing found and ``approximate`` is False; the message lists the
         three ways to provide boundaries.
     """
+    wanted = _province_list(province)
     outlines = None
-    districts_file = find_pinned("districts") if province == "14" else None
+    districts_file = find_pinned("districts") if wanted == [PINNED_PROVINCE] else None
     if districts_file is not None:
         outlines = read_boundaries(districts_file)
     if boundaries is not None:
@@ -173,16 +174,81 @@ def locate_boundaries(
                 "expected commune boundaries (e.g. the wards file)"
             )
         return communes, outlines
-    communes_file = find_pinned("communes") if province == "14" else None
+    real = wanted is not None and PINNED_PROVINCE in wanted
+    communes_file = find_pinned("communes") if real else None
     older = approximate and layout is not None and is_older(layout, "2025")
     if communes_file is not None:
         pinned = read_boundaries(communes_file)
         pinned.pinned = True
+        if wanted != [PINNED_PROVINCE]:
+            if not approximate:
+                others = ", ".join(c for c in wanted if c != PINNED_PROVINCE)
+                raise BoundariesNotFoundError(nothing_found_message(others))
+            pinned = _with_approximate_others(pinned, province)
         return (_split_older(pinned, layout, province) if older else pinned), outlines
     if not approximate:
         raise BoundariesNotFoundError(nothing_found_message(province))
     found = _approximate(province)
     return (_split_older(found, layout, province) if older else found), outlines
+
+
+#: The province whose boundary files are pinned (:data:`PINNED`): Sơn La.
+PINNED_PROVINCE = "14"
+
+
+def _province_list(province: str) -> list[str] | None:
+    """The province codes of ``"14"``, ``"14,11"`` (``None`` for ``"all"``)."""
+    codes = [c.strip().zfill(2) for c in str(province).split(",") if c.strip()]
+    return None if "all" in codes else codes
+
+
+def _with_approximate_others(real: BoundarySet, province: str) -> BoundarySet:
+    """Real communes of the pinned province, approximate ones for every other province.
+
+    The approximate cells are built for every province asked (so neighbours
+    share edges), those of the pinned province are replaced by the real
+    ones, and the others are cut where they overlap the real ones. Each
+    commune keeps its ``approximate`` flag; the warning names the provinces
+    drawn approximately.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    approx = _approximate(province)
+    others = approx.communes
+    pinned_codes = set(real.communes["commune_code"].dropna())
+    others = others[~others["commune_code"].isin(pinned_codes)]
+    covered = shapely.union_all(shapely.make_valid(real.communes.geometry.to_numpy()))
+    others = others.set_geometry(
+        gpd.GeoSeries(
+            shapely.difference(others.geometry.to_numpy(), covered),
+            index=others.index,
+            crs=others.crs,
+        )
+    )
+    others = others[~others.geometry.is_empty]
+    mine = real.communes.copy()
+    mine["approximate"] = False
+    others = others.assign(feature=range(len(mine) + 1, len(mine) + len(others) + 1))
+    merged = gpd.GeoDataFrame(pd.concat([mine, others], ignore_index=True), crs=mine.crs)
+    notes = [p for p in approx.problems if p.kind != "approximate_boundaries"]
+    rest = sorted(set(others["province_code"])) if "province_code" in others else []
+    first = Problem(
+        approx.source,
+        f"real commune boundaries for province {PINNED_PROVINCE} ({real.source}); APPROXIMATE "
+        "ones (Voronoi cells of official centres), for orientation only, for the other "
+        f"provinces ({', '.join(rest)}); each commune's `approximate` column says which",
+        severity="warning",
+        kind="approximate_boundaries",
+    )
+    return BoundarySet(
+        merged,
+        source=f"{real.source} + {approx.source}",
+        schema=real.schema,
+        problems=[*real.problems, first, *notes],
+        pinned=True,
+    )
 
 
 def _split_older(found: BoundarySet, layout: str, province: str) -> BoundarySet:
