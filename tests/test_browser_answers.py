@@ -38,6 +38,7 @@ def test_summary_panel_says_what_stats_says(sample_page, upstream_env):
     province = json.loads(_cli("stats", "--level", "province", "--format", "json"))["province"][0]
 
     def action(page):
+        page.locator(".slmap-answers-toggle").click()
         return page.evaluate(
             """() => Object.fromEntries([...document.querySelectorAll('[data-figure]')]
                 .map(e => [e.dataset.figure, e.innerText]))"""
@@ -61,6 +62,7 @@ def test_csv_download_is_the_query_csv(sample_page, upstream_env, tmp_path):
     expected = pd.read_csv(io.StringIO(_cli("query", "uncovered", "--format", "csv")), dtype=str)
 
     def action(page):
+        page.locator(".slmap-answers-toggle").click()
         with page.expect_download() as info:
             page.locator(".slmap-csv").click()
         target = tmp_path / "page.csv"
@@ -83,6 +85,7 @@ def test_commune_popup_lists_its_villages_by_priority(sample_page, sample_model)
     mine = ranked[ranked.commune_code == code].village_name.tolist()
 
     def action(page):
+        page.locator(".slmap-answers-toggle").click()
         page.locator(".slmap-bar").first.click()
         page.wait_for_selector(".slmap-village-list")
         names = page.locator(".slmap-village-list tr td:nth-child(2)").all_inner_texts()
@@ -125,6 +128,7 @@ def test_my_location_finds_the_nearest_uncovered_village(sample_page, sample_mod
     nearest = min(uncovered.itertuples(), key=km)
 
     def action(page):
+        page.locator(".slmap-answers-toggle").click()
         page.locator(".slmap-locate").click()
         page.wait_for_function(
             "() => document.querySelector('.slmap-locate-status').innerText.length > 0"
@@ -179,3 +183,28 @@ def test_legend_follows_the_layers_switched_on(sample_page):
     assert_clean(report)
     assert "uncovered" in before and "uncovered" not in after and "covered" in after
     assert sorted(again) == sorted(before)
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (1024, 768), (390, 844)])
+def test_opened_panel_overlaps_no_control(sample_page, viewport):
+    def action(page):
+        page.locator(".slmap-answers-toggle").click()
+        return page.evaluate(
+            """() => {
+                const boxes = [...document.querySelectorAll('.leaflet-control, .slmap-title')]
+                    .filter(e => e.offsetParent !== null)
+                    .map(e => [e.className, e.getBoundingClientRect()]);
+                const hit = [];
+                const panel = document.querySelector('.slmap-answers').getBoundingClientRect();
+                for (const [name, r] of boxes) {
+                    if (name.includes('slmap-answers')) continue;
+                    if (r.left < panel.right && panel.left < r.right &&
+                        r.top < panel.bottom && panel.top < r.bottom) hit.push(name);
+                }
+                return hit;
+            }"""
+        )
+
+    hits, report = open_map(sample_page, action, viewport=viewport, touch=viewport[0] < 700)
+    assert_clean(report)
+    assert hits == []

@@ -120,6 +120,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "search_more": ("… và {n} kết quả khác: gõ thêm để thu hẹp", "… and {n} more: type more"),
     "kind_district": ("Huyện cũ", "Former district"),
     "answers_title": ("Tóm tắt", "Summary"),
+    "answers_short": ("bản chưa có sóng", "villages without signal"),
     "answers_villages": ("Số bản", "Villages"),
     "answers_no_mbb": ("Bản chưa có băng rộng di động", "Villages without mobile broadband"),
     "answers_hh_no_mbb": ("Số hộ chưa có băng rộng di động", "Households without mobile broadband"),

@@ -149,22 +149,35 @@
     }
 
     /* the panel */
-    var panel = L.control({ position: "bottomleft" });
+    var panel = L.control({ position: "bottomright" });
     panel.onAdd = function () {
       var div = el("div", "slmap-box slmap-answers leaflet-control");
       div.setAttribute("role", "region");
       div.setAttribute("aria-label", S.answers_title);
-      var toggle = el("button", "slmap-answers-toggle", S.answers_title, div);
+      /* folded by default: the headline figure shows, the rest is one tap away */
+      var toggle = el("button", "slmap-answers-toggle",
+        S.answers_title + ": " + num(A.summary.villages_no_mbb) + " " + S.answers_short, div);
       toggle.type = "button";
       toggle.title = S.answers_toggle;
       var body = el("div", "slmap-answers-body", null, div);
-      var small = map.getSize().x < 700;
-      body.hidden = small;
-      toggle.setAttribute("aria-expanded", String(!small));
+      body.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      /* opened, the panel grows upward to the control above it and scrolls inside */
+      function fit() {
+        if (body.hidden) return;
+        var above = 0, mine = div.getBoundingClientRect();
+        map.getContainer().querySelectorAll(".leaflet-top.leaflet-right .leaflet-control")
+          .forEach(function (c) { above = Math.max(above, c.getBoundingClientRect().bottom); });
+        var room = mine.bottom - above - toggle.offsetHeight - 30;
+        body.style.maxHeight = Math.max(120, room) + "px";
+      }
       toggle.addEventListener("click", function () {
         body.hidden = !body.hidden;
         toggle.setAttribute("aria-expanded", String(!body.hidden));
+        body.style.maxHeight = "";
+        fit();
       });
+      map.on("resize", fit);
       var s = A.summary;
       var figures = el("table", "slmap-info slmap-figures", null, body);
       [[S.answers_villages, num(s.villages), "villages"],
