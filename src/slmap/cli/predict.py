@@ -1,0 +1,324 @@
+"""``slmap predict`` and ``slmap plan``: predicted coverage and new sites.
+
+Thin layers over :mod:`slmap.predict` and :mod:`slmap.plan`; reads go
+through :mod:`slmap.sources.sites` and :mod:`slmap.terrain`, writes are atomic.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import geopandas as gpd
+import pandas as pd
+
+from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli.group import cli
+from slmap.errors import InputError
+
+__all__ = ["load_sites", "predict_command", "read_terrain", "write_table"]
+
+_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "GPKG"}
+SYNTHETIC_NOTE = "synthetic sites (invented, sample data)"
+
+
+def load_sites(path: Path, keep_going: bool):
+    """Read a site list, printing its warnings and rejects on stderr."""
+    from slmap.sources.sites import read_sites
+
+    table = read_sites(path, keep_going=keep_going)
+    for problem in table.problems:
+        prefix = "rejected" if problem.severity == "error" else "warning"
+        click.echo(f"{prefix}: {problem}", err=True)
+    if len(table.rejects):
+        click.echo(
+            f"rejected {len(table.rejects)} site row(s) of {path}; {len(table.sites)} site(s) used",
+            err=True,
+        )
+    if table.synthetic:
+        click.echo(f"note: {path} holds {SYNTHETIC_NOTE}", err=True)
+    return table
+
+
+def read_terrain(dem: Path | None, model: str, frames: list[gpd.GeoDataFrame], margin_deg: float):
+    """Read the DEM window covering ``frames`` (plus a margin); refuse los without one."""
+    from slmap.terrain import read_dem
+
+    if model == "distance":
+        return None
+    if dem is None:
+        raise InputError(
+            f"--model {model} needs terrain: give a DEM GeoTIFF with --dem FILE "
+            "(`slmap fetch-dem` downloads the open Copernicus GLO-30 tiles), "
+            "or use --model distance"
+        )
+    bounds = pd.DataFrame([f.to_crs(4326).total_bounds for f in frames if len(f)])
+    box = (
+        bounds[0].min() - margin_deg,
+        bounds[1].min() - margin_deg,
+        bounds[2].max() + margin_deg,
+        bounds[3].max() + margin_deg,
+    )
+    return read_dem(dem, box)
+
+
+def write_table(frame: gpd.GeoDataFrame, out: Path, overwrite: bool) -> None:
+    """Write a result atomically: CSV (UTF-8 with BOM, no geometry), GeoJSON or GPKG."""
+    from slmap.export.atomic import atomic_path, atomic_write_bytes, csv_bytes
+
+    fmt = _FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{out}: unknown output format '{out.suffix}' (expected .csv, .geojson or .gpkg)"
+        )
+    if fmt == "csv":
+        atomic_write_bytes(out, csv_bytes(pd.DataFrame(frame.drop(columns="geometry"))), overwrite)
+        return
+    with atomic_path(out, overwrite) as tmp:
+        frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
+
+
+def _model_option(func):
+    func = click.option(
+        "--max-range-km",
+        type=click.FloatRange(min=0.1, max=200),
+        default=35.0,
+        show_default=True,
+        help="Longest path the los model considers.",
+    )(func)
+    func = click.option(
+        "--radius-km",
+        type=click.FloatRange(min=0.01, max=200),
+        default=5.0,
+        show_default=True,
+        help="Coverage radius of the distance model (ITU/UNICEF Giga: 5 km).",
+    )(func)
+    func = click.option(
+        "--dem",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="DEM GeoTIFF of ground heights (any CRS); required by --model los.",
+    )(func)
+    func = click.option(
+        "--model",
+        "coverage_model",
+        type=click.Choice(["distance", "los", "itm"]),
+        default="distance",
+        show_default=True,
+        help="distance: within --radius-km of a 3G/4G/5G site (a site without technology "
+        "counts as 4G). los: line of sight over --dem from the antenna (ground + height_m) "
+        "to a receiver at 1.5 m, Earth curvature with k = 4/3, within --max-range-km. "
+        "itm: not available yet.",
+    )(func)
+    func = click.option(
+        "--sites",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Radio sites: CSV, Excel, GeoJSON or GPKG with site_id, lon, lat, height_m "
+        "(optional operator, technology, frequency_mhz, eirp_dbm, azimuth_deg, beamwidth_deg).",
+    )(func)
+    return func
+
+
+def check_model(name: str, dem: Path | None) -> None:
+    """Refuse a model that cannot run, before any data is loaded."""
+    if name == "itm":
+        raise InputError(
+            "--model itm (Longley-Rice path loss) is not available yet; use distance or los"
+        )
+    if name == "los" and dem is None:
+        read_terrain(None, name, [], 0.0)
+
+
+@cli.command("predict")
+@_model_option
+@model_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Per-village prediction: .csv, .geojson or .gpkg.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of the summary printed on stdout.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
+def predict_command(**kwargs: Any) -> None:
+    """Predict each village's mobile broadband from radio sites (and terrain).
+
+    Writes, per village, predicted_mbb, best_site_id, distance_km, los and
+    agreement with the register (agree, reported_none_predicted_covered: check
+    on site, the register may be out of date; reported_covered_predicted_none:
+    check the register or the site list), and prints a summary.
+    """
+    from slmap.predict import predict_coverage, summarize
+
+    check_model(kwargs["coverage_model"], kwargs["dem"])
+    model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
+    table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
+    villages = model.villages
+    dem = read_terrain(
+        kwargs["dem"],
+        kwargs["coverage_model"],
+        [villages, table.sites],
+        kwargs["max_range_km"] / 100.0,
+    )
+    result = predict_coverage(
+        villages,
+        table.sites,
+        kwargs["coverage_model"],
+        dem=dem,
+        radius_km=kwargs["radius_km"],
+        max_range_km=kwargs["max_range_km"],
+    )
+    keep = [
+        c
+        for c in (
+            "village_id",
+            "village_name",
+            "commune_code",
+            "commune_name",
+            "households",
+            "population",
+            "mobile_broadband",
+            "location_estimated",
+        )
+        if c in villages
+    ]
+    frame = gpd.GeoDataFrame(
+        pd.concat([villages[keep], result], axis=1), geometry=villages.geometry, crs=villages.crs
+    )
+    frame["model"] = kwargs["coverage_model"]
+    frame["sites_file"] = str(kwargs["sites"])
+    frame["note"] = _note(table.synthetic, model.provenance.sample)
+    write_table(frame, kwargs["out"], kwargs["overwrite"])
+    summary = summarize(result, model=kwargs["coverage_model"], synthetic_sites=table.synthetic)
+    summary["sample_register"] = bool(model.provenance.sample)
+    summary["out"] = str(kwargs["out"])
+    _echo_summary(summary, kwargs["fmt"])
+
+
+def _note(synthetic: bool, sample: bool) -> str:
+    parts = [SYNTHETIC_NOTE] if synthetic else []
+    if sample:
+        parts.append("sample data register")
+    parts.append("predicted, not reported")
+    return "; ".join(parts)
+
+
+def _echo_summary(summary: dict, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    lines = [
+        f"model: {summary['model']}"
+        + (f" — {SYNTHETIC_NOTE}" if summary["synthetic_sites"] else ""),
+        f"villages predicted covered: {summary['predicted_covered']} of {summary['villages']}",
+        f"agree with the register: {summary['agree']}",
+        "reported without mobile broadband, predicted covered (check on site: the register "
+        f"may be out of date): {summary['reported_none_predicted_covered']}",
+        "reported covered, predicted not (check the register or the site list): "
+        f"{summary['reported_covered_predicted_none']}",
+        f"written: {summary['out']}",
+    ]
+    click.echo("\n".join(lines))
+
+
+@cli.command("plan")
+@_model_option
+@model_options
+@click.option(
+    "--candidates",
+    required=True,
+    help="Candidate sites (a site file), or 'auto': a 2 km grid near the villages to "
+    "serve (highest DEM cell of each grid block with --dem).",
+)
+@click.option(
+    "--new-sites",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Choose up to N new sites maximising households covered (default 5).",
+)
+@click.option(
+    "--cover-all",
+    is_flag=True,
+    help="Choose the fewest sites covering every coverable village instead.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Chosen sites (.csv, .geojson, .gpkg); the villages to serve go beside it "
+    "as NAME.villages.csv.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of the summary printed on stdout.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace existing output files.")
+def plan_command(**kwargs: Any) -> None:
+    """Choose new sites for villages reported without mobile broadband.
+
+    The villages to serve are reported without mobile broadband and not
+    predicted covered by --sites. Maximal covering (--new-sites N) or set
+    covering (--cover-all), solved exactly with PuLP/CBC.
+    """
+    from slmap.plan import auto_candidates, choose_sites
+    from slmap.predict import predict_coverage
+
+    if kwargs["cover_all"] and kwargs["new_sites"] is not None:
+        raise InputError("give either --new-sites N or --cover-all, not both")
+    new_sites = None if kwargs["cover_all"] else (kwargs["new_sites"] or 5)
+    check_model(kwargs["coverage_model"], kwargs["dem"])
+    model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
+    table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
+    villages = model.villages
+    name, reach = kwargs["coverage_model"], kwargs["radius_km"]
+    dem = read_terrain(kwargs["dem"], name, [villages, table.sites], kwargs["max_range_km"] / 100)
+    opts = {"dem": dem, "radius_km": reach, "max_range_km": kwargs["max_range_km"]}
+    predicted = predict_coverage(villages, table.sites, name, **opts)["predicted_mbb"]
+    if kwargs["candidates"] == "auto":
+        serve = villages[~villages["mobile_broadband"].fillna(False).astype(bool) & ~predicted]
+        candidates = auto_candidates(serve, dem=dem, reach_km=reach if name == "distance" else 10)
+    else:
+        candidates = load_sites(Path(kwargs["candidates"]), bool(kwargs["keep_going"])).sites
+    result = choose_sites(villages, predicted, candidates, model=name, new_sites=new_sites, **opts)
+    out = kwargs["out"]
+    write_table(result.chosen, out, kwargs["overwrite"])
+    from slmap.export.atomic import atomic_write_bytes, csv_bytes
+
+    side = out.with_name(out.stem + ".villages.csv")
+    atomic_write_bytes(side, csv_bytes(result.villages), kwargs["overwrite"])
+    totals = result.totals | {
+        "model": name,
+        "candidates": len(candidates),
+        "out": str(out),
+        "villages_out": str(side),
+        "synthetic_sites": table.synthetic,
+    }
+    if kwargs["fmt"] == "json":
+        click.echo(json.dumps(totals, ensure_ascii=False))
+        return
+    note = f" — existing sites: {SYNTHETIC_NOTE}" if table.synthetic else ""
+    click.echo(f"plan ({name}, {len(candidates)} candidates){note}")
+    for row in result.chosen.itertuples():
+        click.echo(
+            f"  {row.site_id} ({row.geometry.x:.5f}, {row.geometry.y:.5f}): "
+            f"{row.villages_newly_covered} villages, {row.households_newly_covered} "
+            f"households, {row.people_newly_covered} people newly covered"
+        )
+    click.echo(
+        f"households newly covered: {totals['households_newly_covered']} of "
+        f"{totals['households_to_serve_before']} to serve; villages no candidate reaches: "
+        f"{totals['villages_unreachable']}; written: {out}, {side}"
+    )

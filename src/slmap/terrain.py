@@ -1,0 +1,177 @@
+"""Terrain: read a DEM GeoTIFF (any CRS) and sample ground heights.
+
+Only the window covering the area asked for is read, not the whole raster.
+Nodata cells become NaN. Heights are sampled bilinearly at points given in
+any CRS (they are transformed to the DEM's CRS first), so a DEM in UTM and
+the same DEM in lon/lat give the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pyproj import CRS, Transformer
+
+from slmap.errors import InputError
+
+__all__ = ["Dem", "local_maxima", "pixel_size_m", "read_dem", "sample_heights"]
+
+
+@dataclass
+class Dem:
+    """Ground heights (metres) of a raster window.
+
+    Attributes
+    ----------
+    heights : ndarray
+        2-D float array, NaN where the DEM has no data.
+    transform : affine.Affine
+        Pixel (col, row) to DEM coordinates.
+    crs : pyproj.CRS
+        CRS of the DEM.
+    source : str
+        The file read.
+    """
+
+    heights: np.ndarray
+    transform: object
+    crs: CRS
+    source: str
+
+
+def read_dem(
+    path: str | Path, bounds_lonlat: tuple[float, float, float, float] | None = None
+) -> Dem:
+    """Read a DEM GeoTIFF, only the window covering ``bounds_lonlat`` when given.
+
+    Parameters
+    ----------
+    path : str or Path
+        A single-band raster GDAL reads (GeoTIFF).
+    bounds_lonlat : tuple, optional
+        ``(west, south, east, north)`` in WGS84 degrees.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, no CRS, or no overlap with the bounds.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, rasterio
+    >>> from rasterio.transform import from_origin
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "dem.tif"
+    >>> with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32",
+    ...                    crs="EPSG:32648", transform=from_origin(500000, 2400000, 30, 30)) as ds:
+    ...     ds.write(np.full((1, 4, 4), 250, "float32"))
+    >>> read_dem(p).heights.shape
+    (4, 4)
+    """
+    import rasterio
+    from rasterio.errors import RasterioIOError
+    from rasterio.warp import transform_bounds
+    from rasterio.windows import Window, from_bounds
+
+    src = str(path)
+    if not Path(path).is_file():
+        raise InputError(f"{src}: DEM file not found (expected a GeoTIFF of ground heights)")
+    try:
+        with rasterio.open(path) as ds:
+            if ds.crs is None:
+                raise InputError(f"{src}: the DEM has no CRS (expected a georeferenced GeoTIFF)")
+            window = Window(0, 0, ds.width, ds.height)
+            if bounds_lonlat is not None:
+                box = transform_bounds("EPSG:4326", ds.crs, *bounds_lonlat)
+                want = from_bounds(*box, transform=ds.transform).round_offsets().round_lengths()
+                try:
+                    window = want.intersection(window)
+                except Exception:  # rasterio raises WindowError when they do not meet
+                    raise InputError(
+                        f"{src}: the DEM does not cover the villages and sites "
+                        f"(expected heights over lon/lat {np.round(bounds_lonlat, 3).tolist()})"
+                    ) from None
+            data = ds.read(1, window=window, masked=True).astype("float64")
+            transform = ds.window_transform(window)
+            crs = CRS.from_user_input(ds.crs.to_wkt())
+    except RasterioIOError as exc:
+        raise InputError(f"{src}: cannot be read as a DEM ({exc})") from None
+    heights = data.filled(np.nan)
+    return Dem(heights, transform, crs, src)
+
+
+def pixel_size_m(dem: Dem) -> float:
+    """Approximate pixel size of the DEM in metres (smaller side).
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> pixel_size_m(Dem(np.zeros((1, 1)), Affine(30, 0, 0, 0, -30, 0), CRS(32648), "x"))
+    30.0
+    """
+    size = min(abs(dem.transform.a), abs(dem.transform.e))
+    return float(size * 111_320.0) if dem.crs.is_geographic else float(size)
+
+
+def sample_heights(dem: Dem, x: np.ndarray, y: np.ndarray, crs: CRS | str) -> np.ndarray:
+    """Bilinear ground heights at points given in ``crs``; NaN outside or on nodata.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> d = Dem(np.array([[0.0, 10.0], [0.0, 10.0]]), Affine(1, 0, 0, 0, -1, 2), CRS(32648), "x")
+    >>> sample_heights(d, np.array([1.0]), np.array([1.0]), "EPSG:32648").tolist()
+    [5.0]
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    if not CRS.from_user_input(crs).equals(dem.crs):
+        x, y = Transformer.from_crs(crs, dem.crs, always_xy=True).transform(x, y)
+    inv = ~dem.transform
+    col = inv.a * x + inv.b * y + inv.c - 0.5  # relative to pixel centres
+    row = inv.d * x + inv.e * y + inv.f - 0.5
+    rows, cols = dem.heights.shape
+    c0 = np.floor(col).astype("int64")
+    r0 = np.floor(row).astype("int64")
+    fc, fr = col - c0, row - r0
+    c0c, c1c = np.clip(c0, 0, cols - 1), np.clip(c0 + 1, 0, cols - 1)
+    r0c, r1c = np.clip(r0, 0, rows - 1), np.clip(r0 + 1, 0, rows - 1)
+    h = dem.heights
+    top = h[r0c, c0c] * (1 - fc) + h[r0c, c1c] * fc
+    bottom = h[r1c, c0c] * (1 - fc) + h[r1c, c1c] * fc
+    out = top * (1 - fr) + bottom * fr
+    outside = (col < -0.5) | (row < -0.5) | (col > cols - 0.5) | (row > rows - 0.5)
+    out[outside] = np.nan
+    return out
+
+
+def local_maxima(dem: Dem, block_px: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Highest cell of each ``block_px`` × ``block_px`` block: (x, y, height) in DEM CRS.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> h = np.arange(16.0).reshape(4, 4)
+    >>> x, y, z = local_maxima(Dem(h, Affine(1, 0, 0, 0, -1, 4), CRS(32648), "x"), 2)
+    >>> z.tolist()
+    [5.0, 7.0, 13.0, 15.0]
+    """
+    h = dem.heights
+    rows, cols = h.shape
+    pr, pc = (-rows) % block_px, (-cols) % block_px
+    padded = np.pad(h, ((0, pr), (0, pc)), constant_values=np.nan)
+    br, bc = padded.shape[0] // block_px, padded.shape[1] // block_px
+    blocks = padded.reshape(br, block_px, bc, block_px).transpose(0, 2, 1, 3).reshape(br, bc, -1)
+    filled = np.where(np.isnan(blocks), -np.inf, blocks)
+    arg = filled.argmax(axis=2)
+    best = np.take_along_axis(filled, arg[..., None], axis=2)[..., 0]
+    keep = np.isfinite(best)
+    bi, bj = np.nonzero(keep)
+    a = arg[keep]
+    r = bi * block_px + a // block_px
+    c = bj * block_px + a % block_px
+    t = dem.transform
+    x = t.a * (c + 0.5) + t.b * (r + 0.5) + t.c
+    y = t.d * (c + 0.5) + t.e * (r + 0.5) + t.f
+    return x, y, best[keep]
