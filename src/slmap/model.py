@@ -15,17 +15,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap import layouts
-from slmap.convert import communes_forward, default_codes, villages_forward
+from slmap import layouts, levels
+from slmap.convert import communes_forward, villages_forward
 from slmap.dates import AS_OF_HEADERS, fold_header, parse_date
-from slmap.detect import detect_layout
 from slmap.errors import InputError, Problem, ValidationError
 from slmap.joins import join_communes_to_registry, resolve_village_communes
-from slmap.metrics import recompute_shares, summarise
+from slmap.metrics import summarise
 from slmap.place import place_villages
 from slmap.province_scope import register_scope
 from slmap.simplify import clean_coverage
 from slmap.sources import BoundarySet, TableRead
+from slmap.statistics import apply_statistics
 from slmap.validate import check_boundaries, check_register, raise_or_split
 
 __all__ = ["CoverageModel", "Provenance", "build_model", "load_coverage"]
@@ -153,7 +153,7 @@ def load_coverage(
     )
     sample = register is None
     if sample:
-        register_path = sample_register_path(parse_date(as_of) if as_of else SAMPLE_AFTER)
+        register_path = sample_register_path(parse_date(as_of)) if as_of else sample_register_path()
     else:
         register_path = Path(register)
     table = read_village_table(register_path, encoding=encoding, sheet=sheet, kind=uncovered_list)
@@ -174,12 +174,6 @@ def load_coverage(
         input_layout=input_layout,
         verbose=verbose,
     )
-
-
-#: The two dates of the sample register (DESIGN §3.4): 216 and 123 villages
-#: without mobile broadband.
-SAMPLE_BEFORE = "2021-12-31"
-SAMPLE_AFTER = "2022-12-31"
 
 
 def build_model(
@@ -247,18 +241,18 @@ def build_model(
         problems += [p for p in all_row if p.severity == "error"]
     villages, place_problems = place_villages(loaded, communes, table.source, table.headers)
     problems += place_problems
-    villages = _attach_districts(
+    villages = levels.attach_districts(
         villages, communes, register_layout, target, province, scope.province
     )
     commune_stats = summarise(villages, "commune_code", pd.Index(communes["commune_code"]))
     if statistics is not None:
-        commune_stats, stat_problems = _apply_statistics(
+        commune_stats, stat_problems = apply_statistics(
             commune_stats, statistics, communes, target, province
         )
         problems += stat_problems
-    communes = _with_metrics(communes.set_index("commune_code", drop=False), commune_stats)
-    districts = _district_layer(villages, communes, outlines, target, province)
-    province_gdf = _province_layer(villages, communes, outlines, province)
+    communes = levels.with_metrics(communes.set_index("commune_code", drop=False), commune_stats)
+    districts = levels.district_layer(villages, communes, outlines, target, province)
+    province_gdf = levels.province_layer(villages, communes, outlines, province)
     as_of = _as_of(table)
     provenance = Provenance(
         boundaries=communes_set.source,
@@ -401,191 +395,3 @@ def _clean_coverage(communes: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFr
     return communes.set_geometry(
         gpd.GeoSeries(after, index=communes.index, crs=communes.crs)
     ), problems
-
-
-def _attach_districts(
-    villages: gpd.GeoDataFrame,
-    communes: gpd.GeoDataFrame,
-    register_layout: str,
-    target: str,
-    province: str,
-    register_province: str,
-) -> gpd.GeoDataFrame:
-    """District of each village: from its commune in the register's layout, else the model's."""
-    villages = villages.copy()
-    by_commune = communes.set_index("commune_code")
-    villages["commune_name"] = villages["commune_code"].map(by_commune["commune_name"])
-    district_code = villages["commune_code"].map(by_commune["district_code"])
-    if "commune_code_old" in villages and villages["commune_code_old"].notna().any():
-        old = layouts.units(register_layout, register_province).set_index("commune_code")
-        from_old = villages["commune_code_old"].map(old["district_code"])
-        district_code = from_old.fillna(district_code)
-    else:
-        villages["commune_code_old"] = pd.array([pd.NA] * len(villages), dtype="string")
-    villages["district_code"] = district_code.astype("string")
-    names = _district_names(target, province)
-    villages["district_name"] = villages["district_code"].map(names).astype("string")
-    return villages
-
-
-def _district_names(target: str, province: str) -> pd.Series:
-    """District names as the model's layout spells them (former districts in 2025)."""
-    return layouts.districts(target, province).set_index("district_code")["district_name"]
-
-
-def _with_metrics(communes: gpd.GeoDataFrame, stats: pd.DataFrame) -> gpd.GeoDataFrame:
-    communes = communes.drop(columns=[c for c in stats.columns if c in communes])
-    communes = communes.join(stats)
-    communes.index.name = None
-    return communes
-
-
-def _district_layer(
-    villages: gpd.GeoDataFrame,
-    communes: gpd.GeoDataFrame,
-    outlines: BoundarySet | None,
-    target: str,
-    province: str,
-) -> gpd.GeoDataFrame | None:
-    codes = sorted(
-        set(villages["district_code"].dropna()) | set(communes["district_code"].dropna())
-    )
-    if not codes:
-        return None
-    stats = summarise(villages, "district_code", pd.Index(codes))
-    names = _district_names(target, province)
-    if outlines is not None and outlines.districts is not None:
-        geom = outlines.districts.set_index("district_code").geometry.reindex(codes)
-    else:
-        geom = communes.dissolve("district_code").geometry.reindex(codes)
-    gdf = gpd.GeoDataFrame(
-        {"district_code": codes, "district_name": [names.get(c) for c in codes]},
-        geometry=geom.to_numpy(),
-        crs="EPSG:4326",
-        index=pd.Index(codes),
-    )
-    out = gdf.join(stats)
-    out.index.name = None
-    return out
-
-
-def _province_layer(
-    villages: gpd.GeoDataFrame,
-    communes: gpd.GeoDataFrame,
-    outlines: BoundarySet | None,
-    province: str,
-) -> gpd.GeoDataFrame:
-    stats = summarise(villages, None, pd.Index(["all"]))
-    if outlines is not None and outlines.province is not None:
-        geom = shapely.union_all(outlines.province.geometry.to_numpy())
-    else:
-        geom = shapely.coverage_union_all(communes.geometry.to_numpy()) if len(communes) else None
-    gdf = gpd.GeoDataFrame(
-        {"province_code": [province], "province_name": [_province_name(communes, province)]},
-        geometry=[geom],
-        crs="EPSG:4326",
-        index=pd.Index(["all"]),
-    )
-    out = gdf.join(stats)
-    out.index = pd.Index([province])
-    return out
-
-
-def _province_name(communes: gpd.GeoDataFrame, province: str) -> str | None:
-    """Name of the province layer: the province's, the names of a list, or Việt Nam for all.
-
-    Examples
-    --------
-    >>> _province_name(gpd.GeoDataFrame({"province_name": []}), "all")
-    'Việt Nam'
-    >>> _province_name(gpd.GeoDataFrame({"province_name": []}), "14,11")
-    'Tỉnh Sơn La, Tỉnh Điện Biên'
-    """
-    from slmap.registry import province_label
-
-    if province == "all" or "," in province:
-        return province_label(None if province == "all" else tuple(province.split(",")))
-    return communes["province_name"].iloc[0] if len(communes) else province_label((province,))
-
-
-_STAT_PARSERS = ("households", "population", "fibre_households", "fibre_backbone")
-
-
-def _statistics_rows(table: TableRead) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse the statistics cells: one record per row, errors naming row and column."""
-    from slmap.schema import parse_bool, parse_int
-
-    problems: list[Problem] = []
-    frame = table.frame
-    records = []
-    for _, rec in frame.iterrows():
-        out = {"row": int(rec["row"]), "code": str(rec["commune_code"]).strip().zfill(5)}
-        for name in _STAT_PARSERS:
-            if name not in frame:
-                continue
-            parser = parse_bool if name == "fibre_backbone" else parse_int
-            try:
-                out[name] = parser(rec[name])
-            except (ValueError, OverflowError) as exc:
-                problems.append(
-                    Problem(table.source, str(exc), row=out["row"], column=table.headers[name])
-                )
-        records.append(out)
-    return pd.DataFrame.from_records(records), problems
-
-
-def _apply_statistics(
-    stats: pd.DataFrame,
-    table: TableRead,
-    communes: gpd.GeoDataFrame,
-    target: str,
-    province: str,
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Replace village sums by the commune statistics where they are given.
-
-    Statistics keyed to an older layout are summed into the model's communes
-    through the crosswalk (a split unit goes to its default destination,
-    with a warning).
-    """
-    rows, problems = _statistics_rows(table)
-    known = set(communes["commune_code"])
-    found = detect_layout(codes=rows["code"], province=province) if len(rows) else None
-    source = found.layout if found is not None else target
-    if found is not None and not layouts.is_older(target, source):
-        rows["target"] = default_codes(rows["code"], source, target, province)
-        cw = layouts.crosswalk(source, target, province)
-        split = set(cw.loc[cw["link"] != "whole", "old_code"])
-        moved = rows["code"].isin(split) & rows["target"].notna()
-        if source != target and moved.any():
-            problems.append(
-                Problem(
-                    table.source,
-                    f"{int(moved.sum())} row(s) are communes of the {source} layout that were "
-                    f"split in the {target} layout; their figures go to the default destination",
-                    severity="warning",
-                    kind="split_statistics",
-                )
-            )
-    else:
-        rows["target"] = rows["code"]
-    for rec in rows[~rows["target"].isin(known)].itertuples(index=False):
-        problems.append(
-            Problem(
-                table.source,
-                f"unknown commune code {rec.code!r}; expected one of the {len(known)} communes "
-                f"loaded ({target} layout) or a code of an older layout",
-                row=rec.row,
-                column=table.headers["commune_code"],
-                kind="unknown_code",
-            )
-        )
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InputError(f"{table.source}: {len(errors)} problem(s) in the statistics", errors)
-    stats = stats.copy()
-    for name in (n for n in _STAT_PARSERS if n in rows):
-        given = rows.dropna(subset=[name]).groupby("target")[name]
-        values = given.all() if name == "fibre_backbone" else given.sum()
-        for code, value in values.items():
-            stats.loc[code, name] = value
-    return recompute_shares(stats), problems
