@@ -27,6 +27,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "province": ("Tỉnh {name}", "{name} province"),
     "data_date": ("Dữ liệu tính đến {date}", "Data as of {date}"),
+    "source_split": (
+        "{source} (chia theo bố cục {layout})",
+        "{source} (split into the {layout} layout)",
+    ),
+    "source_approximate": (
+        "ranh giới gần đúng dựng từ tâm xã chính thức",
+        "approximate boundaries from official commune centres",
+    ),
     "sources": (
         "Ranh giới: {boundaries} · Danh sách bản: {register}",
         "Boundaries: {boundaries} · Village register: {register}",

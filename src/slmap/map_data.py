@@ -8,6 +8,7 @@ with ``textContent``.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
@@ -195,9 +196,24 @@ def province_name(model: Any, lang: str = "vi") -> str:
     return i18n.t("province", lang, name=name[len("Tỉnh ") :])
 
 
-def source_name(source: Any) -> str:
-    """File name of a source path (a reader needs no local folders), else the text."""
+_SPLIT = re.compile(r"^(.*) \(split into the (\S+) layout\)$")
+
+
+def source_name(source: Any, lang: str = "en") -> str:
+    """File name of a source path (a reader needs no local folders), in ``lang``.
+
+    Examples
+    --------
+    >>> source_name("/d/wards_14.json (split into the 2023 layout)", "vi")
+    'wards_14.json (chia theo bố cục 2023)'
+    """
     text = str(source or "")
+    split = _SPLIT.match(text)
+    if split:
+        inner = source_name(split.group(1), lang)
+        return i18n.t("source_split", lang, source=inner, layout=split.group(2))
+    if text.startswith("approximate boundaries from official commune centres"):
+        return i18n.t("source_approximate", lang)
     return PurePath(text).name if ("/" in text or "\\" in text) else text
 
 
@@ -222,8 +238,8 @@ def title_block(model: Any, metric_label: str, lang: str, change: Any = None) ->
     sources = i18n.t(
         "sources",
         lang,
-        boundaries=source_name(getattr(prov, "boundaries", "")),
-        register=source_name(getattr(prov, "register", "")),
+        boundaries=source_name(getattr(prov, "boundaries", ""), lang),
+        register=source_name(getattr(prov, "register", ""), lang),
     )
     return {
         "title": title,
