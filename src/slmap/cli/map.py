@@ -72,6 +72,8 @@ def default_out(province: str | None, model: CoverageModel | None = None) -> Pat
     'maps/vietnam_coverage.html'
     >>> default_out("14").as_posix()
     'maps/son_la_coverage.html'
+    >>> default_out("14,11").as_posix()
+    'maps/14_11_coverage.html'
     """
     code = str(province or "14").strip()
     if code == "14":
@@ -79,7 +81,7 @@ def default_out(province: str | None, model: CoverageModel | None = None) -> Pat
     if code.lower() == "all":
         return DEFAULT_OUT.with_name("vietnam_coverage.html")
     names = model.communes["province_name"] if model is not None else None
-    slug = code
+    slug = code.replace(",", "_")  # a list of provinces: maps/14_11_coverage.html
     if names is not None and names.nunique() == 1:
         text = strip_accents(strip_prefix(str(names.iloc[0]))).lower()
         slug = re.sub(r"[^a-z0-9]+", "_", text).strip("_") or code
