@@ -95,3 +95,41 @@ def test_national_map_in_browser(national) -> None:
     assert seen["markers"]["covered"] == 0  # covered villages wait for zoom 11
     assert "zoom in" in seen["legend"]
     assert 0 < zoomed["markers"]["covered"] < N_VILLAGES  # then only those in view
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("browser_ready")
+def test_national_map_commune_opens_its_popup_on_click(national) -> None:
+    _, path = national
+
+    def action(page):
+        spot = page.evaluate(
+            """() => {
+                const map = window.slmapMap, c = map.getContainer().getBoundingClientRect();
+                // a point inside a commune, in view, at least 25 px from every village drawn
+                const marks = [];
+                for (const k of ["uncovered", "covered"]) {
+                  window.slmapLayers.groups[k].eachLayer(pl => pl.eachLayer(
+                    m => marks.push(map.latLngToContainerPoint(m.getLatLng()))));
+                }
+                let best = null;
+                window.slmapLayers.communes.eachLayer((l) => {
+                  if (best) return;
+                  const p = map.latLngToContainerPoint(l.getBounds().getCenter());
+                  const clear = marks.every(m => Math.hypot(m.x - p.x, m.y - p.y) > 25);
+                  const inside = l.getBounds().contains(map.containerPointToLatLng(p));
+                  if (clear && inside && p.x > 400 && p.x < 900 && p.y > 200 && p.y < 800) {
+                    best = {x: c.left + p.x, y: c.top + p.y, code: l.slmapCode};
+                  }
+                });
+                return best;
+            }"""
+        )
+        page.mouse.click(spot["x"], spot["y"])
+        page.wait_for_selector(".leaflet-popup-content")
+        return spot, page.locator(".leaflet-popup-content").inner_text(), page.title()
+
+    (spot, popup, page_title), report = open_map(path, action)
+    assert_clean(report)
+    assert "Vietnam" in page_title  # the English map names the country
+    assert spot["code"] in popup  # the commune under the click answered it
