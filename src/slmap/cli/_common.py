@@ -16,6 +16,7 @@ from slmap.errors import InputError, SlmapError
 __all__ = [
     "SlmapGroup",
     "check_outputs",
+    "classification_options",
     "console_err",
     "console_out",
     "echo_layouts",
@@ -320,3 +321,40 @@ def check_outputs(params: dict[str, Any]) -> None:
 def _overwrite_consent() -> bool:
     ctx = click.get_current_context(silent=True)
     return bool(ctx is not None and ctx.meta.get("slmap.overwrite"))
+
+
+def classification_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--metric``, ``--scheme``, ``--k`` and ``--breaks``: one classification for
+    the map and the styled exports (the same classes and colours in both)."""
+    from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES
+
+    options = [
+        click.option(
+            "--metric",
+            type=click.Choice(METRIC_KEYS),
+            default="villages_no_mbb",
+            show_default=True,
+            help="Commune metric to colour: villages without mobile broadband, share of "
+            "villages with 4G, population covered by 4G, households with fibre.",
+        ),
+        click.option(
+            "--scheme",
+            type=click.Choice(SCHEMES),
+            default=None,
+            help=f"mapclassify scheme (default: {DEFAULT_SCHEMES['share_4g']}; a count metric "
+            "keeps 0 as a class of its own).",
+        ),
+        click.option(
+            "--k",
+            type=click.IntRange(1, 9),
+            default=5,
+            show_default=True,
+            help="Number of classes.",
+        ),
+        click.option(
+            "--breaks", help='Fixed upper class bounds, e.g. "1,3,6" (overrides --scheme).'
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

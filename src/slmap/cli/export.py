@@ -10,8 +10,13 @@ from typing import Any
 
 import click
 
-from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.classify import parse_breaks
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    classification_options,
+    load_from_options,
+    model_options,
+)
 from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
 
@@ -20,6 +25,7 @@ __all__ = ["export_command"]
 
 @cli.command("export")
 @model_options
+@classification_options
 @click.option(
     "--layer",
     "export_layer",
@@ -41,23 +47,6 @@ __all__ = ["export_command"]
     "lon/lat, polygon shapes omitted; xlsx: one sheet per layer; kml/kmz: Google Earth, one "
     "folder per layer.",
 )
-@click.option(
-    "--metric",
-    type=click.Choice(METRIC_KEYS),
-    default="villages_no_mbb",
-    show_default=True,
-    help="Commune metric the styles colour (as slmap map).",
-)
-@click.option(
-    "--scheme",
-    type=click.Choice(SCHEMES),
-    default=None,
-    help=f"mapclassify scheme of the commune classes (default: {DEFAULT_SCHEMES['share_4g']}).",
-)
-@click.option(
-    "--k", type=click.IntRange(1, 9), default=5, show_default=True, help="Number of classes."
-)
-@click.option("--breaks", help='Fixed upper class bounds, e.g. "1,3,6" (overrides --scheme).')
 @click.option(
     "--lang",
     type=click.Choice(["vi", "en"]),

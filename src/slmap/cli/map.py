@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES, parse_breaks
-from slmap.cli._common import load_from_options, model_options
+from slmap.classify import parse_breaks
+from slmap.cli._common import classification_options, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.names import strip_accents, strip_prefix
 
@@ -96,25 +96,7 @@ def _size(n: int) -> str:
 
 @cli.command("map")
 @model_options
-@click.option(
-    "--metric",
-    type=click.Choice(METRIC_KEYS),
-    default="villages_no_mbb",
-    show_default=True,
-    help="Commune metric to colour: villages without mobile broadband, share of villages "
-    "with 4G, population covered by 4G, households with fibre.",
-)
-@click.option(
-    "--scheme",
-    type=click.Choice(SCHEMES),
-    default=None,
-    help=f"mapclassify scheme (default: {DEFAULT_SCHEMES['share_4g']}; a count metric keeps "
-    "0 as a class of its own).",
-)
-@click.option(
-    "--k", type=click.IntRange(1, 9), default=5, show_default=True, help="Number of classes."
-)
-@click.option("--breaks", help='Fixed upper class bounds, e.g. "1,3,6" (overrides --scheme).')
+@classification_options
 @click.option(
     "--lang",
     type=click.Choice(["vi", "en"]),
