@@ -15,6 +15,7 @@ candidate uses the same model as :mod:`slmap.predict`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -150,20 +151,24 @@ def _solve(pairs: pd.DataFrame, households: np.ndarray, n_cand: int, new_sites: 
     if not cands:
         return []
     prob = pulp.LpProblem("sites", pulp.LpMaximize if new_sites is not None else pulp.LpMinimize)
-    x = {j: pulp.LpVariable(f"x{j}", cat="Binary") for j in cands}
+    x = {j: prob.add_variable(f"x{j}", cat="Binary") for j in cands}
     cover = pairs.groupby("village")["site"].apply(list)
     if new_sites is None:
         prob += pulp.lpSum(x.values())
         for sites in cover:
             prob += pulp.lpSum(x[j] for j in sites) >= 1
     else:
-        y = {i: pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in cover.index}
+        y = {i: prob.add_variable(f"y{i}", 0, 1) for i in cover.index}
         # households first; among equal plans, fewer sites
         prob += pulp.lpSum(households[i] * y[i] for i in y) - 1e-4 * pulp.lpSum(x.values())
         for i, sites in cover.items():
             prob += y[i] <= pulp.lpSum(x[j] for j in sites)
         prob += pulp.lpSum(x.values()) <= new_sites
-    status = prob.solve(pulp.PULP_CBC_CMD(msg=False))
+    with warnings.catch_warnings():
+        # PuLP 3 calls its bundled CBC deprecated in favour of pulp[cbc] (PuLP 4, capped
+        # in pyproject): the bundled solver is the one that needs no other install.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        status = prob.solve(pulp.PULP_CBC_CMD(msg=False))
     if pulp.LpStatus[status] != "Optimal":
         raise SlmapError(f"the site selection solver stopped: {pulp.LpStatus[status]}")
     return [j for j in cands if (x[j].value() or 0) > 0.5]
