@@ -208,3 +208,30 @@ def test_opened_panel_overlaps_no_control(sample_page, viewport):
     hits, report = open_map(sample_page, action, viewport=viewport, touch=viewport[0] < 700)
     assert_clean(report)
     assert hits == []
+
+
+def test_every_village_symbol_drawn_has_a_legend_row(sample_page):
+    def action(page):
+        return page.evaluate(
+            """() => {
+                const drawn = new Set();
+                const marks = 'path.slmap-uncovered, path.slmap-covered';
+                for (const el of document.querySelectorAll(marks)) {
+                    const c = el.classList;
+                    const layer = c.contains('slmap-uncovered') ? 'uncovered' : 'covered';
+                    const where = c.contains('slmap-estimated') ? 'estimated' : 'surveyed';
+                    drawn.add(layer + '/' + where);
+                }
+                const rows = {};
+                for (const r of document.querySelectorAll('.slmap-legend [data-layer]')) {
+                    rows[r.dataset.layer] = (rows[r.dataset.layer] || 0) + 1;
+                }
+                return {drawn: [...drawn], rows: rows};
+            }"""
+        )
+
+    seen, report = open_map(sample_page, action)
+    assert_clean(report)
+    assert sorted(seen["drawn"]) == ["covered/estimated", "covered/surveyed",
+                                     "uncovered/estimated", "uncovered/surveyed"]  # fmt: skip
+    assert seen["rows"]["uncovered"] == 2 and seen["rows"]["covered"] == 2

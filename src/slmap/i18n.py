@@ -70,6 +70,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Village without mobile broadband (estimated location)",
     ),
     "legend_covered": ("Bản đã có băng rộng di động", "Village with mobile broadband"),
+    "legend_covered_estimated": (
+        "Bản đã có băng rộng di động (vị trí ước tính)",
+        "Village with mobile broadband (estimated location)",
+    ),
     "legend_estimated": (
         "Vòng rỗng: vị trí ước tính (không có toạ độ)",
         "Hollow ring: estimated location (no coordinates)",

@@ -12,9 +12,10 @@
       estimated: { radius: 5, color: RED, weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.85 }
     },
     covered: {
-      surveyed: { radius: 2.2, color: "#ffffff", weight: 0.4, opacity: 0.8,
-        fillColor: "#444444", fillOpacity: 0.55 },
-      estimated: { radius: 2.2, color: "#444444", weight: 0.9, opacity: 0.55,
+      /* a white ring keeps grey dots visible on the darkest classes too */
+      surveyed: { radius: 2.4, color: "#ffffff", weight: 0.9, opacity: 0.9,
+        fillColor: "#444444", fillOpacity: 0.75 },
+      estimated: { radius: 2.2, color: "#444444", weight: 0.9, opacity: 0.7,
         fillColor: "#ffffff", fillOpacity: 0.2 }
     },
     /* change maps: newly covered green, newly uncovered orange (red stays "still uncovered") */
@@ -540,6 +541,7 @@
         row(svgSymbol(STYLES.uncovered.surveyed), S.legend_uncovered_surveyed, null, "uncovered");
         row(svgSymbol(STYLES.uncovered.estimated), S.legend_uncovered_estimated, null, "uncovered");
         row(svgSymbol(STYLES.covered.surveyed), S.legend_covered, null, "covered");
+        row(svgSymbol(STYLES.covered.estimated), S.legend_covered_estimated, null, "covered");
       }
       if (D.minZoom.covered > 0 || D.minZoom.uncovered > 0) el("div", "slmap-unit", D.zoomHint, div);
       if (D.districts) row(svgSymbol(STYLES.district, true), D.districtLegend, null, "districts");
