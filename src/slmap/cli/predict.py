@@ -131,6 +131,16 @@ def check_model(name: str, dem: Path | None) -> None:
         read_terrain(None, name, [], 0.0)
 
 
+_summary_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of the summary printed on stdout.",
+)
+
+
 @cli.command("predict")
 @_model_option
 @model_options
@@ -140,14 +150,7 @@ def check_model(name: str, dem: Path | None) -> None:
     required=True,
     help="Per-village prediction: .csv, .geojson or .gpkg.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Format of the summary printed on stdout.",
-)
+@_summary_format
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
@@ -257,14 +260,7 @@ def _echo_summary(summary: dict, fmt: str) -> None:
     help="Chosen sites (.csv, .geojson, .gpkg); the villages to serve go beside it "
     "as NAME.villages.csv.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Format of the summary printed on stdout.",
-)
+@_summary_format
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 def plan_command(**kwargs: Any) -> None:
     """Choose new sites for villages reported without mobile broadband.
