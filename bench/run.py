@@ -119,6 +119,28 @@ def _check_baseline(cache: Path, online: Path, page: Path, notes: list) -> None:
             notes.append(f"baseline drops {name}: {r['why']}{named}{cosmetic}")
 
 
+def _register_2025(path: Path, env: dict[str, str]) -> Path:
+    """The sample register keyed to the 75 communes of 2025, written once (untimed).
+
+    The sample is keyed to the 2023 layout; a baseline script joining on codes needs
+    the layout of its boundary file, so both sides read this converted register: the
+    same villages, 2025 codes, and coordinates only where the sample has them.
+    """
+    if path.exists():
+        return path
+    code = (
+        "import sys; from slmap.model import load_coverage; m = load_coverage(); "
+        "v = m.villages.drop(columns='geometry'); "
+        "v.loc[v.location_estimated, ['lon', 'lat']] = None; "
+        "cols = ['village_id', 'village_name', 'commune_code', 'commune_name', "
+        "'district_name', 'lon', 'lat', 'households', 'population', 'mobile_signal', "
+        "'fibre', 'fibre_households', 'grid_power']; "
+        "v[cols].to_csv(sys.argv[1], index=False, encoding='utf-8-sig')"
+    )
+    _child([sys.executable, "-c", code, str(path)], env)
+    return path
+
+
 def _built(cli: list[str], page: Path, env: dict[str, str]) -> Path:
     _child([*cli, str(page)], env)
     return page
@@ -129,9 +151,12 @@ def son_la(reps: int, rows: list, notes: list) -> None:
 
     cache, ours, base = OUT / "npm", OUT / "son_la_slmap.html", OUT / "son_la_baseline.html"
     env = _env(False)
+    register = _register_2025(OUT / "son_la_villages_2025.csv", env)  # the same input for both
     ours_cli = [sys.executable, "-m", "slmap", "map", "--out", str(ours), "--overwrite"]
+    ours_cli += ["--register", str(register)]
     base_cli = [sys.executable, str(HERE / "_baseline.py"), "--assets", str(cache)]
     base_cli += ["--boundaries", str(SHARED / "son_la" / "communes_75_2025.geojson")]
+    base_cli += ["--register", str(register)]
     # untimed: fills the npm cache, builds the online and the all-assets pages, checks assets
     for variant in ("none", "all"):
         _child([*base_cli, str(OUT / f"son_la_baseline_{variant}.html"), "--inline", variant], env)
