@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from _browser import ARTIFACTS, assert_clean, open_map
 from slmap.cli import cli
-from slmap.query import priority_ranking
+from slmap.ranking import priority_ranking
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import box
 
-from slmap import query
+from slmap import query, ranking
 from slmap.errors import InputError
 from slmap.names import fold
 from slmap.schema import signal_flags
@@ -211,7 +211,7 @@ def test_near_nearest_first(model):
 
 
 def test_priority_components(model):
-    out = query.priority_ranking(model)
+    out = ranking.priority_ranking(model)
     for col in ("households", "dist_covered_km", "cost_distance", "cost_power", "cost_index"):
         assert col in out.columns
     recomputed = out.households.astype(float) / (1 + out.cost_distance.fillna(0) + out.cost_power)
@@ -222,7 +222,7 @@ def test_priority_components(model):
     assert list(out.priority_rank) == list(range(1, len(out) + 1))
     power = dict(zip(out.village_id, out.cost_power, strict=True))
     assert power == {"V01": 1.0, "V02": 0.5, "V04": 1.0, "V08": 0.0, "V09": 1.0}
-    assert "households / cost_index" in query.PRIORITY_FORMULA
+    assert "households / cost_index" in ranking.PRIORITY_FORMULA
 
 
 # --- on the embedded sample and the real 75 communes -------------------------------------
@@ -244,7 +244,7 @@ def test_sample_uncovered_123_and_districts(sample_model):
 
 @pytest.mark.geodata
 def test_sample_priority_and_near(sample_model):
-    ranked = query.priority_ranking(sample_model)
+    ranked = ranking.priority_ranking(sample_model)
     assert len(ranked) == 123 and ranked.dist_covered_km.notna().all()
     near = query.villages_near(sample_model, 103.9, 21.33, 3)
     assert near.distance_km.is_monotonic_increasing

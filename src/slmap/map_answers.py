@@ -111,7 +111,7 @@ def answers(model) -> dict[str, Any]:
         :data:`ANSWER_VILLAGES_MAX` such villages ``villages`` (per commune,
         in priority order) and ``csv`` (the rows of ``slmap query uncovered``).
     """
-    from slmap.query import priority_ranking
+    from slmap.ranking import priority_ranking
 
     out: dict[str, Any] = {"summary": summary(model), "ranking": _ranking(model)}
     n = int(out["summary"]["villages_no_mbb"])

@@ -6,7 +6,7 @@ default metric; villages without mobile broadband in red), the summary
 figures of ``slmap stats --level province`` and the data date. Each commune
 with villages without mobile broadband then gets a page: a map of the commune
 and the table of those villages ranked by the priority score of
-:func:`slmap.query.priority_ranking`; a longer table continues on the next
+:func:`slmap.ranking.priority_ranking`; a longer table continues on the next
 page. Text is embedded as TrueType (DejaVu Sans, full Vietnamese coverage), so
 it can be searched and extracted. Nothing is written here: the functions
 return bytes and :mod:`slmap.cli` writes them atomically.
@@ -23,6 +23,7 @@ import pandas as pd
 from slmap import metrics
 from slmap import query as q
 from slmap.names import fold
+from slmap.ranking import priority_ranking
 
 __all__ = [
     "ROWS_FIRST",
@@ -130,7 +131,7 @@ def plan_pages(ranking: pd.DataFrame, codes: list[str]) -> list[ReportPage]:
     ----------
     ranking : pandas.DataFrame
         Villages without mobile broadband by priority
-        (:func:`slmap.query.priority_ranking`).
+        (:func:`slmap.ranking.priority_ranking`).
     codes : list of str
         Communes to show, in order. A commune without such villages gets one
         page saying so.
@@ -197,7 +198,7 @@ def report_pdf(model, *, lang: str = "vi", commune: str | None = None) -> bytes:
 
     from slmap import report_pages as rp
 
-    ranking = q.priority_ranking(model)
+    ranking = priority_ranking(model)
     pages = plan_pages(ranking, _communes_to_show(model, ranking, commune))
     sheet = rp.Sheet.of(model, ranking, lang, n_pages=1 + len(pages))
     buffer = io.BytesIO()
@@ -222,7 +223,7 @@ def report_png(model, *, lang: str = "vi", dpi: int = 200) -> bytes:
 
     from slmap import report_pages as rp
 
-    ranking = q.priority_ranking(model)
+    ranking = priority_ranking(model)
     sheet = rp.Sheet.of(model, ranking, lang, n_pages=1)
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC):

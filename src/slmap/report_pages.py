@@ -58,7 +58,7 @@ class Sheet:
 
         Examples
         --------
-        >>> sheet = Sheet.of(model, q.priority_ranking(model), "vi", 39)  # doctest: +SKIP
+        >>> sheet = Sheet.of(model, priority_ranking(model), "vi", 39)  # doctest: +SKIP
         """
         i18n.t("yes", lang)  # refuses an unknown language before any drawing
         communes = model.communes.copy()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from slmap import query as q
+from slmap import ranking
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.schema import is_missing
@@ -292,11 +293,11 @@ def near(model, **kw: Any):
 
 _PRIORITY_HELP = (
     "Villages without mobile broadband ranked by a transparent priority score.\n\n\b\n"
-    + q.PRIORITY_FORMULA
+    + ranking.PRIORITY_FORMULA
 )
 
 
 @_command("priority", "Priority ranking of uncovered villages", _PRIORITY_HELP)
 @_scoped
 def priority(model, **kw: Any):
-    return q.priority_ranking(model, **kw)
+    return ranking.priority_ranking(model, **kw)
