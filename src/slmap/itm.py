@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from slmap.errors import InputError
+from slmap.progress import progress_steps
 from slmap.terrain import Dem, sample_heights
 
 __all__ = [
@@ -254,18 +255,20 @@ def profile_losses(
     intervals = np.maximum(np.ceil(length / settings.step_m).astype("int64"), MIN_INTERVALS)
     ends = np.cumsum(intervals + 1)
     start = 0
-    while start < n:
-        stop = max(start + 1, int(np.searchsorted(ends, ends[start] + CHUNK_SAMPLES)))
-        idx = np.arange(start, min(stop, n))
-        profiles = _profiles(dem, crs, site_xy[idx], village_xy[idx], intervals[idx])
-        for i, z in zip(idx, profiles, strict=True):
-            z = _bridge(z)
-            if z is not None:
-                step = length[i] / intervals[i]
-                loss[i], codes[i] = path_loss(
-                    z, step, frequency_mhz[i], tx_m[i], settings.receiver_m, settings
-                )
-        start = idx[-1] + 1
+    with progress_steps(n, "ITM path loss") as advance:
+        while start < n:
+            stop = max(start + 1, int(np.searchsorted(ends, ends[start] + CHUNK_SAMPLES)))
+            idx = np.arange(start, min(stop, n))
+            profiles = _profiles(dem, crs, site_xy[idx], village_xy[idx], intervals[idx])
+            for i, z in zip(idx, profiles, strict=True):
+                z = _bridge(z)
+                if z is not None:
+                    step = length[i] / intervals[i]
+                    loss[i], codes[i] = path_loss(
+                        z, step, frequency_mhz[i], tx_m[i], settings.receiver_m, settings
+                    )
+            advance(len(idx))
+            start = idx[-1] + 1
     return loss, codes
 
 

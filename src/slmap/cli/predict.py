@@ -232,10 +232,11 @@ _summary_format = click.option(
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
 
-    Writes, per village, predicted_mbb, best_site_id, distance_km, los and
-    agreement with the register (agree, reported_none_predicted_covered: check
-    on site, the register may be out of date; reported_covered_predicted_none:
-    check the register or the site list), and prints a summary.
+    Writes, per village, predicted_mbb, best_site_id, distance_km, los (los
+    model), path_loss_db and margin_db (itm model) and agreement with the
+    register (agree, reported_none_predicted_covered: check on site, the
+    register may be out of date; reported_covered_predicted_none: check the
+    register or the site list), and prints a summary.
     """
     from slmap.predict import predict_coverage, summarize
 
