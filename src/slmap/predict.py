@@ -15,6 +15,11 @@ Models
     bulge ``d1·d2 / (2·k·R)`` with k = 4/3 (standard refraction) and
     R = 6,371 km. On flat ground this ends at the radio horizon
     3.57·(√(k·h1) + √(k·h2)) km (≈ 27.6 km for 30 m and 1.5 m).
+``itm``
+    Longley-Rice path loss over the DEM profile from each broadband site
+    within ``max_range_km`` (:mod:`slmap.itm`): covered when EIRP − path
+    loss − receiver losses reaches the threshold (``margin_db >= 0``); the
+    best site is the one with the highest margin.
 
 Predictions sit beside reported coverage: ``agreement`` is ``agree``,
 ``reported_none_predicted_covered`` (check on site: the register may be out of
@@ -29,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from slmap.errors import InputError
+from slmap.itm import ItmSettings
 from slmap.terrain import Dem, pixel_size_m, sample_heights
 
 __all__ = [
@@ -45,7 +51,7 @@ __all__ = [
     "summarize",
 ]
 
-MODELS = ("distance", "los")
+MODELS = ("distance", "los", "itm")
 DEFAULT_RADIUS_KM = 5.0
 MAX_RANGE_KM = 35.0
 RECEIVER_HEIGHT_M = 1.5
@@ -148,6 +154,7 @@ def coverage_pairs(
     radius_km: float = DEFAULT_RADIUS_KM,
     max_range_km: float = MAX_RANGE_KM,
     crs=None,
+    itm: ItmSettings | None = None,
 ) -> pd.DataFrame:
     """Every (village, broadband site) pair where the site covers the village.
 
@@ -156,7 +163,10 @@ def coverage_pairs(
     DataFrame
         ``village`` and ``site`` (positions in the inputs), ``distance_km``,
         ``los`` (1.0/0.0 or NaN for ``distance``), ``covers`` (bool). For
-        ``los`` every pair within range is listed, covering or not.
+        ``los`` and ``itm`` every pair within range is listed, covering or
+        not; ``itm`` adds the link budget columns of
+        :func:`slmap.itm.itm_pairs` and sorts each village's pairs by
+        decreasing margin (else by distance).
 
     Examples
     --------
@@ -168,9 +178,9 @@ def coverage_pairs(
     """
     if model not in MODELS:
         raise InputError(f"unknown coverage model '{model}' (expected one of {', '.join(MODELS)})")
-    if model == "los" and dem is None:
+    if model in ("los", "itm") and dem is None:
         raise InputError(
-            "the 'los' model needs terrain: give a DEM GeoTIFF with --dem "
+            f"the '{model}' model needs terrain: give a DEM GeoTIFF with --dem "
             "(slmap fetch-dem downloads one), or use --model distance"
         )
     crs = crs or villages.estimate_utm_crs()
@@ -187,10 +197,19 @@ def coverage_pairs(
     if model == "distance":
         pairs["los"] = np.nan
         pairs["covers"] = True
-    else:
+    elif model == "los":
         heights = bb["height_m"].to_numpy(dtype="float64")[si]
         pairs["los"] = line_of_sight(dem, crs, sa, va, heights)
         pairs["covers"] = pairs["los"] == 1.0
+    else:
+        from slmap.itm import itm_pairs
+
+        pairs["los"] = np.nan
+        pairs = pd.concat([pairs, itm_pairs(dem, crs, sa, va, bb.iloc[si], itm)], axis=1)
+        pairs["covers"] = pairs["margin_db"] >= 0
+        pairs["order"] = -pairs["margin_db"].fillna(-np.inf)
+        pairs = pairs.sort_values(["village", "order", "distance_km"], kind="stable")
+        return pairs.drop(columns="order").reset_index(drop=True)
     return pairs.sort_values(["village", "distance_km"], kind="stable").reset_index(drop=True)
 
 
@@ -202,6 +221,7 @@ def predict_coverage(
     dem: Dem | None = None,
     radius_km: float = DEFAULT_RADIUS_KM,
     max_range_km: float = MAX_RANGE_KM,
+    itm: ItmSettings | None = None,
 ) -> pd.DataFrame:
     """Predict each village's mobile broadband and compare it with the register.
 
@@ -211,17 +231,21 @@ def predict_coverage(
         Points with ``village_id`` and (optionally) ``mobile_broadband``.
     sites : GeoDataFrame
         Points with ``site_id``, ``height_m``, ``technology``.
-    model : {"distance", "los"}
+    model : {"distance", "los", "itm"}
     dem : Dem, optional
-        Required for ``los``.
+        Required for ``los`` and ``itm``.
+    itm : ItmSettings, optional
+        Parameters of the ``itm`` model (default: :class:`ItmSettings`).
 
     Returns
     -------
     DataFrame
         Index-aligned with ``villages``: ``predicted_mbb``, ``best_site_id``
-        (covering site, nearest first; empty when none), ``distance_km`` (to
-        that site, else to the nearest broadband site), ``los`` (for
-        ``los``), ``agreement``.
+        (covering site, nearest first, or highest margin first for ``itm``;
+        empty when none), ``distance_km`` (to that site, else to the nearest
+        broadband site), ``los`` (for ``los``), for ``itm`` ``path_loss_db``
+        and ``margin_db`` (of the best site; when none covers, of the site
+        with the highest margin), and ``agreement``.
 
     Examples
     --------
@@ -235,7 +259,14 @@ def predict_coverage(
     """
     crs = villages.estimate_utm_crs()
     pairs = coverage_pairs(
-        villages, sites, model, dem=dem, radius_km=radius_km, max_range_km=max_range_km, crs=crs
+        villages,
+        sites,
+        model,
+        dem=dem,
+        radius_km=radius_km,
+        max_range_km=max_range_km,
+        crs=crs,
+        itm=itm,
     )
     n = len(villages)
     covering = pairs[pairs["covers"]].drop_duplicates("village")
@@ -260,6 +291,12 @@ def predict_coverage(
         },
         index=villages.index,
     )
+    if model == "itm":
+        top = pairs.dropna(subset=["margin_db"]).drop_duplicates("village")
+        for col in ("path_loss_db", "margin_db"):
+            values = np.full(n, np.nan)
+            values[top["village"].to_numpy()] = top[col].round(1).to_numpy()
+            out[col] = values
     out["agreement"] = _agreement(villages, predicted)
     return out
 

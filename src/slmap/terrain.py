@@ -1,6 +1,7 @@
-"""Terrain: read a DEM GeoTIFF (any CRS) and sample ground heights.
+"""Terrain: read DEM tiles (any CRS, one or several) and sample ground heights.
 
-Only the window covering the area asked for is read, not the whole raster.
+Only the windows covering the area asked for are read, not whole rasters;
+several tiles are mosaicked (and reprojected to one CRS when they differ).
 Nodata cells become NaN. Heights are sampled bilinearly at points given in
 any CRS (they are transformed to the DEM's CRS first), so a DEM in UTM and
 the same DEM in lon/lat give the same answers.
@@ -8,6 +9,8 @@ the same DEM in lon/lat give the same answers.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,15 @@ from pyproj import CRS, Transformer
 
 from slmap.errors import InputError
 
-__all__ = ["Dem", "local_maxima", "pixel_size_m", "read_dem", "sample_heights"]
+__all__ = [
+    "DEM_SUFFIXES",
+    "Dem",
+    "dem_files",
+    "local_maxima",
+    "pixel_size_m",
+    "read_dem",
+    "sample_heights",
+]
 
 
 @dataclass
@@ -41,22 +52,74 @@ class Dem:
     source: str
 
 
+DEM_SUFFIXES = (".tif", ".tiff", ".vrt")
+
+
+def dem_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The raster files named by ``paths``: files as given, folders expanded.
+
+    A folder stands for every ``.tif``, ``.tiff`` and ``.vrt`` directly inside
+    it, in name order.
+
+    Raises
+    ------
+    InputError
+        A path that does not exist, or a folder without any raster.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "b.tif").write_bytes(b""), (d / "a.TIF").write_bytes(b""), (d / "x.txt")
+    >>> [p.name for p in dem_files(d)]
+    ['a.TIF', 'b.tif']
+    """
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    out: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in DEM_SUFFIXES)
+            if not found:
+                raise InputError(
+                    f"{path}: the DEM folder holds no raster "
+                    f"(expected files ending {', '.join(DEM_SUFFIXES)})"
+                )
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputError(f"{path}: DEM file not found (expected a GeoTIFF of ground heights)")
+    if not out:
+        raise InputError("no DEM given (expected one or more GeoTIFF files, a folder or a .vrt)")
+    return out
+
+
 def read_dem(
-    path: str | Path, bounds_lonlat: tuple[float, float, float, float] | None = None
+    path: str | Path | Sequence[str | Path],
+    bounds_lonlat: tuple[float, float, float, float] | None = None,
 ) -> Dem:
-    """Read a DEM GeoTIFF, only the window covering ``bounds_lonlat`` when given.
+    """Read DEM tiles, only the windows covering ``bounds_lonlat`` when given.
+
+    One file is read through a window. Several tiles (files, a folder, a
+    ``.vrt``) are mosaicked with :func:`rasterio.merge.merge` over the bounds,
+    at the finest resolution among them; a tile in another CRS than the first
+    tile that covers the bounds is reprojected to it on the fly (bilinear
+    :class:`~rasterio.vrt.WarpedVRT`). Tiles that do not meet the bounds are
+    not read. Nodata cells, and cells no tile covers, become NaN.
 
     Parameters
     ----------
-    path : str or Path
-        A single-band raster GDAL reads (GeoTIFF).
+    path : str, Path or sequence of them
+        Single-band rasters GDAL reads (GeoTIFF, VRT), or folders of them.
     bounds_lonlat : tuple, optional
         ``(west, south, east, north)`` in WGS84 degrees.
 
     Raises
     ------
     InputError
-        Missing or unreadable file, no CRS, or no overlap with the bounds.
+        Missing or unreadable file, a tile without CRS, or no tile overlapping
+        the bounds.
 
     Examples
     --------
@@ -71,34 +134,86 @@ def read_dem(
     """
     import rasterio
     from rasterio.errors import RasterioIOError
+
+    files = dem_files(path)
+    with contextlib.ExitStack() as stack:
+        tiles = []
+        for file in files:
+            try:
+                ds = stack.enter_context(rasterio.open(file))
+            except RasterioIOError as exc:
+                raise InputError(f"{file}: cannot be read as a DEM raster ({exc})") from None
+            if ds.crs is None:
+                raise InputError(f"{file}: the DEM has no CRS (expected a georeferenced GeoTIFF)")
+            tiles.append(ds)
+        if bounds_lonlat is not None:
+            tiles = [ds for ds in tiles if _meets(ds, bounds_lonlat)]
+            if not tiles:
+                raise InputError(
+                    f"{', '.join(map(str, files))}: the DEM does not cover the villages and "
+                    f"sites (expected heights over lon/lat {np.round(bounds_lonlat, 3).tolist()})"
+                )
+        source = ", ".join(str(ds.name) for ds in tiles)
+        try:
+            if len(tiles) == 1:
+                data, transform = _read_window(tiles[0], bounds_lonlat)
+            else:
+                data, transform = _mosaic(tiles, bounds_lonlat, stack)
+        except RasterioIOError as exc:
+            raise InputError(f"{source}: cannot be read as a DEM ({exc})") from None
+        crs = CRS.from_user_input(tiles[0].crs.to_wkt())
+    return Dem(data, transform, crs, source)
+
+
+def _box(ds, bounds_lonlat) -> tuple[float, float, float, float]:
     from rasterio.warp import transform_bounds
+
+    return transform_bounds("EPSG:4326", ds.crs, *bounds_lonlat)
+
+
+def _meets(ds, bounds_lonlat) -> bool:
+    west, south, east, north = _box(ds, bounds_lonlat)
+    b = ds.bounds
+    return west < b.right and east > b.left and south < b.top and north > b.bottom
+
+
+def _read_window(ds, bounds_lonlat) -> tuple[np.ndarray, object]:
     from rasterio.windows import Window, from_bounds
 
-    src = str(path)
-    if not Path(path).is_file():
-        raise InputError(f"{src}: DEM file not found (expected a GeoTIFF of ground heights)")
-    try:
-        with rasterio.open(path) as ds:
-            if ds.crs is None:
-                raise InputError(f"{src}: the DEM has no CRS (expected a georeferenced GeoTIFF)")
-            window = Window(0, 0, ds.width, ds.height)
-            if bounds_lonlat is not None:
-                box = transform_bounds("EPSG:4326", ds.crs, *bounds_lonlat)
-                want = from_bounds(*box, transform=ds.transform).round_offsets().round_lengths()
-                try:
-                    window = want.intersection(window)
-                except Exception:  # rasterio raises WindowError when they do not meet
-                    raise InputError(
-                        f"{src}: the DEM does not cover the villages and sites "
-                        f"(expected heights over lon/lat {np.round(bounds_lonlat, 3).tolist()})"
-                    ) from None
-            data = ds.read(1, window=window, masked=True).astype("float64")
-            transform = ds.window_transform(window)
-            crs = CRS.from_user_input(ds.crs.to_wkt())
-    except RasterioIOError as exc:
-        raise InputError(f"{src}: cannot be read as a DEM ({exc})") from None
-    heights = data.filled(np.nan)
-    return Dem(heights, transform, crs, src)
+    window = Window(0, 0, ds.width, ds.height)
+    if bounds_lonlat is not None:
+        want = from_bounds(*_box(ds, bounds_lonlat), transform=ds.transform)
+        window = want.round_offsets().round_lengths().intersection(window)
+    data = ds.read(1, window=window, masked=True).astype("float64")
+    return data.filled(np.nan), ds.window_transform(window)
+
+
+def _mosaic(tiles, bounds_lonlat, stack) -> tuple[np.ndarray, object]:
+    from rasterio.enums import Resampling
+    from rasterio.merge import merge
+    from rasterio.vrt import WarpedVRT
+
+    crs = tiles[0].crs
+    sources = [
+        ds
+        if ds.crs == crs
+        else stack.enter_context(WarpedVRT(ds, crs=crs, resampling=Resampling.bilinear))
+        for ds in tiles
+    ]
+    box = None
+    if bounds_lonlat is not None:
+        west, south, east, north = _box(tiles[0], bounds_lonlat)
+        edges = np.array([list(s.bounds) for s in sources])
+        box = (
+            max(west, edges[:, 0].min()),
+            max(south, edges[:, 1].min()),
+            min(east, edges[:, 2].max()),
+            min(north, edges[:, 3].max()),
+        )
+    data, transform = merge(
+        sources, bounds=box, dtype="float64", nodata=np.nan, indexes=[1], use_highest_res=True
+    )
+    return data[0], transform
 
 
 def pixel_size_m(dem: Dem) -> float:

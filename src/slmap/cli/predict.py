@@ -17,10 +17,17 @@ import pandas as pd
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.errors import InputError
+from slmap.itm import CLIMATES, ItmSettings
 
 __all__ = ["load_sites", "predict_command", "read_terrain", "write_table"]
 
-_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "GPKG"}
+_FORMATS = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "GPKG",
+}
 SYNTHETIC_NOTE = "synthetic sites (invented, sample data)"
 
 
@@ -42,13 +49,18 @@ def load_sites(path: Path, keep_going: bool):
     return table
 
 
-def read_terrain(dem: Path | None, model: str, frames: list[gpd.GeoDataFrame], margin_deg: float):
-    """Read the DEM window covering ``frames`` (plus a margin); refuse los without one."""
+def read_terrain(
+    dem: Path | tuple[Path, ...] | None,
+    model: str,
+    frames: list[gpd.GeoDataFrame],
+    margin_deg: float,
+):
+    """Read the DEM windows covering ``frames`` (plus a margin); refuse los/itm without one."""
     from slmap.terrain import read_dem
 
     if model == "distance":
         return None
-    if dem is None:
+    if not dem:
         raise InputError(
             f"--model {model} needs terrain: give a DEM GeoTIFF with --dem FILE "
             "(`slmap fetch-dem` downloads the open Copernicus GLO-30 tiles), "
@@ -65,19 +77,46 @@ def read_terrain(dem: Path | None, model: str, frames: list[gpd.GeoDataFrame], m
 
 
 def write_table(frame: gpd.GeoDataFrame, out: Path, overwrite: bool) -> None:
-    """Write a result atomically: CSV (UTF-8 with BOM, no geometry), GeoJSON or GPKG."""
+    """Write a result atomically: CSV (UTF-8 with BOM), Excel, GeoJSON or GPKG.
+
+    CSV and Excel keep points as ``lon``/``lat`` columns; Excel adds an
+    ``about`` sheet with the note and the meaning of each column.
+    """
     from slmap.export.atomic import atomic_path, atomic_write_bytes, csv_bytes
+    from slmap.export.fields import plain_table
 
     fmt = _FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise InputError(
-            f"{out}: unknown output format '{out.suffix}' (expected .csv, .geojson or .gpkg)"
+            f"{out}: unknown output format '{out.suffix}' (expected .csv, .xlsx, .geojson or .gpkg)"
         )
     if fmt == "csv":
-        atomic_write_bytes(out, csv_bytes(pd.DataFrame(frame.drop(columns="geometry"))), overwrite)
+        atomic_write_bytes(out, csv_bytes(plain_table(frame)), overwrite)
         return
     with atomic_path(out, overwrite) as tmp:
-        frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
+        if fmt == "xlsx":
+            _write_excel(frame, tmp)
+        else:
+            frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
+
+
+def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> None:
+    from slmap import __version__
+    from slmap.export.excel import write_xlsx
+    from slmap.export.metadata import ExportMetadata
+
+    note = str(frame["note"].iloc[0]) if "note" in frame and len(frame) else ""
+    sources = (
+        (("sites", str(frame["sites_file"].iloc[0]), "user data"),)
+        if ("sites_file" in frame and len(frame))
+        else ()
+    )
+    meta = ExportMetadata(note, sources, None, None, "", version=__version__)
+    write_xlsx({_sheet_name(frame): frame}, path, meta)
+
+
+def _sheet_name(frame: gpd.GeoDataFrame) -> str:
+    return "prediction" if "predicted_mbb" in frame else "sites"
 
 
 def _model_option(func):
@@ -86,7 +125,7 @@ def _model_option(func):
         type=click.FloatRange(min=0.1, max=200),
         default=35.0,
         show_default=True,
-        help="Longest path the los model considers.",
+        help="Longest path the los and itm models consider.",
     )(func)
     func = click.option(
         "--radius-km",
@@ -97,8 +136,11 @@ def _model_option(func):
     )(func)
     func = click.option(
         "--dem",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="DEM GeoTIFF of ground heights (any CRS); required by --model los.",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="DEM of ground heights: a GeoTIFF, a .vrt or a folder of tiles; repeat for "
+        "several tiles (any CRS each; tiles in another CRS are reprojected). Required by "
+        "--model los and itm; `slmap fetch-dem` downloads Copernicus GLO-30 tiles.",
     )(func)
     func = click.option(
         "--model",
@@ -109,7 +151,9 @@ def _model_option(func):
         help="distance: within --radius-km of a 3G/4G/5G site (a site without technology "
         "counts as 4G). los: line of sight over --dem from the antenna (ground + height_m) "
         "to a receiver at 1.5 m, Earth curvature with k = 4/3, within --max-range-km. "
-        "itm: not available yet.",
+        "itm: Longley-Rice path loss over the --dem profile (itmlogic): covered when "
+        "EIRP - path loss - 3 dB body loss >= the threshold (see --threshold-dbm); "
+        "best site = highest margin.",
     )(func)
     func = click.option(
         "--sites",
@@ -121,14 +165,46 @@ def _model_option(func):
     return func
 
 
-def check_model(name: str, dem: Path | None) -> None:
+def check_model(name: str, dem: tuple[Path, ...] | None) -> None:
     """Refuse a model that cannot run, before any data is loaded."""
-    if name == "itm":
-        raise InputError(
-            "--model itm (Longley-Rice path loss) is not available yet; use distance or los"
-        )
-    if name == "los" and dem is None:
+    if name in ("los", "itm") and not dem:
         read_terrain(None, name, [], 0.0)
+
+
+def _itm_options(func):
+    func = click.option(
+        "--climate",
+        type=click.Choice(list(CLIMATES)),
+        default="continental-subtropical",
+        show_default=True,
+        help="ITM radio climate (inland monsoon highlands: continental subtropical); "
+        "sets the surface refractivity (320 N-units for it). Ground: average "
+        "(permittivity 15, conductivity 0.005 S/m), vertical polarisation, "
+        "median loss (reliability and confidence 50 %).",
+    )(func)
+    func = click.option(
+        "--eirp-dbm",
+        type=click.FloatRange(min=-50, max=120),
+        default=None,
+        help="EIRP of sites without eirp_dbm (default 60 dBm: 46 dBm transmitter, "
+        "17 dBi sector antenna, 3 dB feeder loss).",
+    )(func)
+    func = click.option(
+        "--threshold-dbm",
+        type=click.FloatRange(min=-160, max=0),
+        default=None,
+        help="Total received power needed for coverage, every site (defaults by technology: "
+        "3G -95 ~ CPICH RSCP -105 dBm; 4G -82 ~ RSRP -110 dBm over 10 MHz; 5G -75 ~ "
+        "SS-RSRP -110 dBm over 100 MHz).",
+    )(func)
+    func = click.option(
+        "--frequency-mhz",
+        type=click.FloatRange(min=20, max=20_000),
+        default=None,
+        help="Frequency of sites without frequency_mhz (defaults by technology, the bands "
+        "Vietnamese operators use: 3G 2100, 4G 1800, 5G 3700 MHz).",
+    )(func)
+    return func
 
 
 _summary_format = click.option(
@@ -143,22 +219,24 @@ _summary_format = click.option(
 
 @cli.command("predict")
 @_model_option
+@_itm_options
 @model_options
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Per-village prediction: .csv, .geojson or .gpkg.",
+    help="Per-village prediction: .csv, .xlsx, .geojson or .gpkg.",
 )
 @_summary_format
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
 
-    Writes, per village, predicted_mbb, best_site_id, distance_km, los and
-    agreement with the register (agree, reported_none_predicted_covered: check
-    on site, the register may be out of date; reported_covered_predicted_none:
-    check the register or the site list), and prints a summary.
+    Writes, per village, predicted_mbb, best_site_id, distance_km, los (los
+    model), path_loss_db and margin_db (itm model) and agreement with the
+    register (agree, reported_none_predicted_covered: check on site, the
+    register may be out of date; reported_covered_predicted_none: check the
+    register or the site list), and prints a summary.
     """
     from slmap.predict import predict_coverage, summarize
 
@@ -179,6 +257,12 @@ def predict_command(**kwargs: Any) -> None:
         dem=dem,
         radius_km=kwargs["radius_km"],
         max_range_km=kwargs["max_range_km"],
+        itm=ItmSettings(
+            climate=kwargs["climate"],
+            frequency_mhz=kwargs["frequency_mhz"],
+            threshold_dbm=kwargs["threshold_dbm"],
+            eirp_dbm=kwargs["eirp_dbm"],
+        ),
     )
     keep = [
         c
@@ -318,3 +402,60 @@ def plan_command(**kwargs: Any) -> None:
         f"{totals['households_to_serve_before']} to serve; villages no candidate reaches: "
         f"{totals['villages_unreachable']}; written: {out}, {side}"
     )
+
+
+@cli.command("fetch-dem")
+@click.option(
+    "--province",
+    default="14",
+    show_default=True,
+    help="Province whose terrain to download (code or name, e.g. 14 or son-la); the tiles "
+    "cover its communes plus 35 km.",
+)
+@click.option(
+    "--source",
+    type=click.Choice(["copernicus", "srtm"]),
+    default="copernicus",
+    show_default=True,
+    help="copernicus: Copernicus DEM GLO-30 Public (30 m, free licence); srtm: SRTM 1 "
+    "arc-second (public domain).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Destination folder (default: the user cache, dem/SOURCE).",
+)
+@click.option(
+    "--base-url",
+    help="Mirror to download from instead of the public address (also SLMAP_DEM_BASE_URL).",
+)
+def fetch_dem_command(
+    province: str, source: str, out_dir: Path | None, base_url: str | None
+) -> None:
+    """Download the open DEM tiles covering a province into the cache (once).
+
+    Tiles already there are kept; tiles absent upstream (sea) are listed.
+    Prints the tile paths and the --dem option that uses them.
+    """
+    from slmap.dem_fetch import SOURCES, fetch_dem, province_bounds, tile_corners
+    from slmap.progress import progress_steps
+    from slmap.registry import parse_provinces
+
+    codes = parse_provinces(province.replace("-", " ")) or ()
+    if len(codes) != 1:
+        raise InputError(f"--province {province!r}: give one province")
+    bounds = province_bounds(codes[0])
+    with progress_steps(len(tile_corners(bounds)), f"DEM tiles ({source})") as advance:
+        result = fetch_dem(
+            bounds, source=source, out_dir=out_dir, base_url=base_url, progress=advance
+        )
+    for url in result.missing:
+        click.echo(f"not available upstream (sea or not released): {url}", err=True)
+    for path in result.paths:
+        click.echo(str(path))
+    click.echo(
+        f"{len(result.paths)} tile(s) in {result.folder} ({len(result.downloaded)} downloaded now; "
+        f"licence: {SOURCES[source].licence})"
+    )
+    if result.paths:
+        click.echo(f"use: slmap predict --dem {result.folder} --model itm --sites SITES --out OUT")

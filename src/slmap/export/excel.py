@@ -59,8 +59,10 @@ def _layer_sheet(ws, frame: gpd.GeoDataFrame) -> None:
 def _about_sheet(about, layers: dict[str, gpd.GeoDataFrame], meta: ExportMetadata | None) -> None:
     from openpyxl.styles import Font
 
-    note = next(iter(layers.values()))["data_note"].iloc[0] if layers else ""
-    note = meta.note if meta is not None else note
+    if meta is not None:
+        note = meta.note
+    else:
+        note = next(iter(layers.values()))["data_note"].iloc[0] if layers else ""
     about.append([note])
     about["A1"].font = Font(bold=True, color="C00000" if note.startswith("SAMPLE") else None)
     about.append([])
