@@ -1,10 +1,12 @@
-"""A 100,000-row register loads in reasonable time, with progress on a terminal."""
+"""A 100,000-row register loads whole and correct, with progress on a terminal.
+
+How long it takes is measured by ``bench/run.py``, not asserted here.
+"""
 
 from __future__ import annotations
 
 import io
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,25 +30,19 @@ def big_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_read_and_check_100k_rows(big_register: Path) -> None:
-    start = time.perf_counter()
     table = read_register(big_register)
     typed, problems = check_register(table.frame, table.headers, table.source)
-    elapsed = time.perf_counter() - start
     assert len(typed) == ROWS
     assert not [p for p in problems if p.severity == "error"]
-    assert elapsed < 15, f"reading and checking {ROWS} rows took {elapsed:.1f} s"
 
 
 def test_validate_100k_rows_cli(big_register: Path, tmp_path: Path) -> None:
     codes = tuple(registry.communes("2025", "14")["commune_code"])
     boundaries = tmp_path / "all_communes.geojson"
     squares(codes, half=0.05).to_file(boundaries, driver="GeoJSON")
-    start = time.perf_counter()
     out = run(["--register", str(big_register), "--boundaries", str(boundaries)])
-    elapsed = time.perf_counter() - start
     assert out.exit_code == 0, out.stderr
     assert counts(out.stdout) == (ROWS, ROWS, 0)
-    assert elapsed < 60, f"slmap validate on {ROWS} rows took {elapsed:.1f} s"
 
 
 class _Terminal(io.StringIO):
