@@ -143,7 +143,7 @@ def metric_grid(dem: Dem, crs: CRS | str, step_m: float | None = None) -> Dem:
 
     native = pixel_size_m(dem)
     if _is_metric(dem.crs) and (step_m is None or step_m <= native * 1.01):
-        return Dem(dem.heights.astype("float32"), dem.transform, dem.crs, dem.source)
+        return Dem(dem.heights.astype("float32", copy=False), dem.transform, dem.crs, dem.source)
     target = CRS.from_user_input(dem.crs if _is_metric(dem.crs) else crs)
     step = max(float(step_m or native), 1.0)
     from rasterio.transform import array_bounds
