@@ -19,7 +19,14 @@ from slmap.cli.group import cli
 from slmap.errors import InputError
 from slmap.itm import CLIMATES, ItmSettings
 
-__all__ = ["load_sites", "predict_command", "read_terrain", "write_table"]
+__all__ = [
+    "check_raster",
+    "coverage_outputs",
+    "load_sites",
+    "predict_command",
+    "read_terrain",
+    "write_table",
+]
 
 _FORMATS = {
     ".csv": "csv",
@@ -76,11 +83,18 @@ def read_terrain(
     return read_dem(dem, box)
 
 
-def write_table(frame: gpd.GeoDataFrame, out: Path, overwrite: bool) -> None:
+def write_table(
+    frame: gpd.GeoDataFrame,
+    out: Path,
+    overwrite: bool,
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
+) -> None:
     """Write a result atomically: CSV (UTF-8 with BOM), Excel, GeoJSON or GPKG.
 
     CSV and Excel keep points as ``lon``/``lat`` columns; Excel adds an
-    ``about`` sheet with the note and the meaning of each column.
+    ``about`` sheet with the note and the meaning of each column. A GPKG with
+    ``layers`` holds ``frame`` as layer ``villages`` and each of ``layers``
+    beside it, all in one atomic write.
     """
     from slmap.export.atomic import atomic_path, atomic_write_bytes, csv_bytes
     from slmap.export.fields import plain_table
@@ -96,6 +110,10 @@ def write_table(frame: gpd.GeoDataFrame, out: Path, overwrite: bool) -> None:
     with atomic_path(out, overwrite) as tmp:
         if fmt == "xlsx":
             _write_excel(frame, tmp)
+        elif fmt == "GPKG" and layers:
+            frame.to_file(tmp, driver="GPKG", layer="villages")
+            for name, layer in layers.items():
+                layer.to_file(tmp, driver="GPKG", layer=name)
         else:
             frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
 
@@ -227,8 +245,16 @@ _summary_format = click.option(
     required=True,
     help="Per-village prediction: .csv, .xlsx, .geojson or .gpkg.",
 )
+@click.option(
+    "--raster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the coverage raster, a GeoTIFF (uint8: number of broadband sites "
+    "covering each pixel, 0 none, 255 no DEM data). los: a viewshed per site over --dem at "
+    "the DEM's pixel size, same rule as per village; distance: the --radius-km buffers "
+    "at 30 m. With a .gpkg --out, the covered area also goes to its 'coverage' layer.",
+)
 @_summary_format
-@click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
+@click.option("--overwrite", is_flag=True, help="Replace existing --out and --raster files.")
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
 
@@ -241,6 +267,7 @@ def predict_command(**kwargs: Any) -> None:
     from slmap.predict import predict_coverage, summarize
 
     check_model(kwargs["coverage_model"], kwargs["dem"])
+    check_raster(kwargs["raster"], kwargs["overwrite"])
     model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
     table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
     villages = model.villages
@@ -250,6 +277,7 @@ def predict_command(**kwargs: Any) -> None:
         [villages, table.sites],
         kwargs["max_range_km"] / 100.0,
     )
+    layers = coverage_outputs(kwargs, table, dem)
     result = predict_coverage(
         villages,
         table.sites,
@@ -284,11 +312,63 @@ def predict_command(**kwargs: Any) -> None:
     frame["model"] = kwargs["coverage_model"]
     frame["sites_file"] = str(kwargs["sites"])
     frame["note"] = _note(table.synthetic, model.provenance.sample)
-    write_table(frame, kwargs["out"], kwargs["overwrite"])
+    write_table(frame, kwargs["out"], kwargs["overwrite"], layers)
     summary = summarize(result, model=kwargs["coverage_model"], synthetic_sites=table.synthetic)
     summary["sample_register"] = bool(model.provenance.sample)
     summary["out"] = str(kwargs["out"])
     _echo_summary(summary, kwargs["fmt"])
+
+
+def check_raster(path: Path | None, overwrite: bool) -> None:
+    """Refuse a --raster name that is not .tif, or exists without --overwrite, before work."""
+    from slmap.export.atomic import refuse_existing
+
+    if path is None:
+        return
+    if path.suffix.lower() not in (".tif", ".tiff"):
+        raise InputError(f"--raster {path}: expected a GeoTIFF name ending in .tif")
+    refuse_existing(path, overwrite)
+
+
+def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
+    """Write --raster when asked; return the ``coverage`` layer when --out is a GPKG.
+
+    Without --raster, the los polygons come from a raster at three times the
+    DEM's pixel size (at least 90 m), which is enough for the map and faster.
+    """
+    from slmap import coverage_raster as cr
+    from slmap.progress import progress_steps
+
+    path, layer = kwargs["raster"], kwargs["out"].suffix.lower() == ".gpkg"
+    if path is None and not layer:
+        return {}
+    model, sites = kwargs["coverage_model"], table.sites
+    raster = None
+    if model == "distance":
+        polygons = cr.distance_polygons(sites, kwargs["radius_km"])
+        if path is not None:
+            raster = cr.distance_raster(sites, radius_km=kwargs["radius_km"])
+        detail = f"within {kwargs['radius_km']:g} km of a broadband site"
+    else:
+        from slmap.terrain import pixel_size_m
+
+        step = None if path is not None else max(3 * pixel_size_m(dem), 90.0)
+        with progress_steps(len(cr.broadband_sites(sites)), "viewsheds") as advance:
+            raster = cr.los_raster(
+                dem, sites, max_range_km=kwargs["max_range_km"], step_m=step, advance=advance
+            )
+        polygons = cr.raster_polygons(raster)
+        detail = f"line of sight over the DEM, {raster.pixel_m:.0f} m pixels"
+    if path is not None:
+        cr.write_raster(raster, path, kwargs["overwrite"])
+    if not layer:
+        return {}
+    count = len(cr.broadband_sites(sites))
+    return {
+        "coverage": cr.coverage_layer(
+            polygons, model=model, sites=count, synthetic=table.synthetic, detail=detail
+        )
+    }
 
 
 def _note(synthetic: bool, sample: bool) -> str:
