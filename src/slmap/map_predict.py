@@ -42,6 +42,7 @@ __all__ = [
     "coverage_area",
     "disagreements",
     "encode_rings",
+    "head_html",
     "page_data",
     "plan_data",
     "site_points",
@@ -95,6 +96,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Bản không trạm đề xuất nào phủ tới",
         "Villages no candidate site reaches",
     ),
+    "switch_sites": ("Trạm hiện có", "Existing sites"),
+    "switch_synthetic": ("TỔNG HỢP", "SYNTHETIC"),
+    "switch_area": ("Vùng phủ dự báo ({model})", "Predicted coverage ({model})"),
+    "switch_none_covered": ("Báo chưa có sóng, dự báo có", "Reported none, predicted covered"),
+    "switch_covered_none": ("Báo có sóng, dự báo không", "Reported covered, predicted none"),
+    "switch_plan": ("Trạm đề xuất", "Proposed sites"),
+    "switch_unreachable": ("Bản không trạm nào phủ tới", "Villages no candidate reaches"),
     "field_site": ("Mã trạm", "Site"),
     "field_operator": ("Nhà mạng", "Operator"),
     "field_technology": ("Công nghệ", "Technology"),
@@ -160,6 +168,24 @@ class PredictionInputs:
     plan: Any = None
     keep_going: bool = False
     warnings: list[Problem] = field(default_factory=list)
+
+
+def head_html() -> str:
+    """The stylesheet and script of the prediction layers, inlined (added only when used).
+
+    Examples
+    --------
+    >>> head_html().count("<script>"), head_html().count("<style>")
+    (1, 1)
+    """
+    from slmap import assets
+
+    return "\n" + "\n".join(
+        [
+            assets.style_tag(assets.asset_text("slmap_predict.css")),
+            assets.script_tag(assets.asset_text("slmap_predict.js")),
+        ]
+    )
 
 
 def _e5(values: Any) -> list[int]:
@@ -438,15 +464,17 @@ def page_data(model: Any, inputs: PredictionInputs, lang: str = "vi") -> dict[st
     villages = model.villages
     synthetic = bool(inputs.sites is not None and inputs.sites.synthetic)
     out: dict[str, Any] = {"s": s, "layers": {}, "synthetic": synthetic}
+    layers = out["layers"]
     if inputs.sites is not None:
         out["sites"] = site_points(inputs.sites.sites)
-        tag = f" — {s['synthetic']}" if synthetic else ""
-        out["layers"]["predSites"] = s["layer_sites"] + tag
+        tag = f" ({s['switch_synthetic']})" if synthetic else ""
+        layers["predSites"] = f"{s['switch_sites']}{tag} ({len(out['sites']['x'])})"
     if inputs.prediction is not None:
         out["disagree"] = disagreements(villages, inputs.prediction, inputs)
         out["area"] = coverage_area(inputs.prediction, inputs.sites, lang)
         if out["area"] is not None:
-            out["layers"]["predArea"] = s["layer_area"].format(model=out["area"]["model"])
+            layers["predArea"] = s["switch_area"].format(model=out["area"]["model"])
+            out["area"]["label"] = s["layer_area"].format(model=out["area"]["model"])
         else:
             inputs.warnings.append(
                 Problem(
@@ -455,11 +483,15 @@ def page_data(model: Any, inputs: PredictionInputs, lang: str = "vi") -> dict[st
                     severity="warning",
                 )
             )
-        out["layers"]["predNoneCovered"] = s["layer_none_covered"]
-        out["layers"]["predCoveredNone"] = s["layer_covered_none"]
+        for key, label in (
+            ("predNoneCovered", "none_covered"),
+            ("predCoveredNone", "covered_none"),
+        ):
+            layers[key] = f"{s['switch_' + label]} ({len(out['disagree'][key]['x'])})"
     if inputs.plan is not None:
-        out["plan"] = plan_data(villages, inputs.plan, inputs)
-        out["layers"]["planSites"] = s["layer_plan"]
-        if out["plan"]["unreachable"] is not None:
-            out["layers"]["planUnreachable"] = s["layer_unreachable"]
+        plan = out["plan"] = plan_data(villages, inputs.plan, inputs)
+        layers["planSites"] = f"{s['switch_plan']} ({len(plan['sites']['x'])})"
+        if plan["unreachable"] is not None:
+            n = len(plan["unreachable"]["x"])
+            layers["planUnreachable"] = f"{s['switch_unreachable']} ({n})"
     return out
