@@ -279,7 +279,8 @@ def coverage_area(prediction: Any, sites: Any, lang: str = "vi") -> dict[str, An
     km2 = float(utm.area.iloc[0]) / 1e6
     simple = utm.simplify(AREA_TOLERANCE_M).to_crs(4326).iloc[0]
     note = strings(lang)["area_computed"].format(km=f"{DEFAULT_RADIUS_KM:g}") if computed else ""
-    return {"rings": encode_rings(simple), "km2": round(km2), "model": model or "?", "note": note}
+    out = {"rings": encode_rings(simple), "km2": round(km2), "model": model or "?", "note": note}
+    return out | {"computed": computed}
 
 
 def _register_index(villages: gpd.GeoDataFrame) -> pd.Series:

@@ -156,6 +156,7 @@ def _read_cells(
             point = geom.geom_type == "Point"
             frame[col] = np.where(point, getattr(geom.where(point), coord, np.nan), "")
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
+    frame = frame.rename(columns={"row": "row_in_file"})  # ``row`` is the feature number here
     frame.insert(0, "row", np.arange(1, len(frame) + 1))
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
@@ -249,6 +250,7 @@ def _unique_ids(frame, col, src, problems) -> pd.Series:
 
 
 def _keep_good(frame, problems, src, what, keep_going) -> pd.DataFrame:
+    problems.sort(key=lambda p: p.row or 0)  # stable: a row's columns keep their order
     bad = {p.row for p in problems if p.severity == "error"}
     if bad and not keep_going:
         errors = [p for p in problems if p.severity == "error"]
