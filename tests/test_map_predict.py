@@ -246,3 +246,16 @@ def test_cli_map_with_prediction_and_plan(upstream_env, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "found 'ZZ-404'" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "bad.html").exists()
+
+
+def test_plan_geojson_takes_positions_from_points(tmp_path: Path) -> None:
+    path = tmp_path / "plan.geojson"
+    frame = gpd.GeoDataFrame(
+        {"site_id": ["N1"], "households_newly_covered": [12], "village_ids": ["V1;V2"]},
+        geometry=[Point(104.25, 21.5)],
+        crs=4326,
+    )
+    frame.to_crs(32648).to_file(path, driver="GeoJSON")  # positions come back in degrees
+    sites = read_plan(path).sites
+    assert sites[["lon", "lat"]].round(6).values.tolist() == [[104.25, 21.5]]
+    assert sites["households_newly_covered"].tolist() == [12.0]

@@ -14,7 +14,8 @@ Pure functions from what :mod:`slmap.sources.sites` and
   to the map's own villages (a village of the file unknown to the register is
   an error naming it; villages the file leaves out are counted);
 * proposed sites with the villages, households and people each newly covers,
-  a line to each of those villages, and the villages no candidate reaches.
+  a line to each of those villages, and the villages no candidate reaches
+  (built by :mod:`slmap.map_plan`, which also holds the join by village_id).
 
 Coordinates travel as integers (degrees × 10⁵ for points, × 10⁴ for the
 area's rings, delta-encoded) to keep the page small. Labels are in
@@ -32,6 +33,15 @@ import pandas as pd
 import shapely
 
 from slmap.errors import InputError, Problem
+from slmap.map_plan import (
+    cell_text,
+    check_known,
+    degrees_e5,
+    plan_data,
+    register_index,
+    unknown_villages,
+    village_points,
+)
 from slmap.predict import BROADBAND_TECHNOLOGIES, DEFAULT_RADIUS_KM
 
 __all__ = [
@@ -44,7 +54,6 @@ __all__ = [
     "encode_rings",
     "head_html",
     "page_data",
-    "plan_data",
     "site_points",
     "strings",
 ]
@@ -188,14 +197,6 @@ def head_html() -> str:
     )
 
 
-def _e5(values: Any) -> list[int]:
-    return [int(v) for v in np.round(np.asarray(values, dtype=float) * 1e5)]
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
 def site_points(sites: gpd.GeoDataFrame) -> dict[str, list]:
     """Existing sites as page columns: x, y (degrees × 10⁵), id, operator, technology, height.
 
@@ -210,11 +211,11 @@ def site_points(sites: gpd.GeoDataFrame) -> dict[str, list]:
     geom = sites.geometry.to_crs(4326)
     operator = sites["operator"] if "operator" in sites else pd.Series("", index=sites.index)
     return {
-        "x": _e5(geom.x),
-        "y": _e5(geom.y),
+        "x": degrees_e5(geom.x),
+        "y": degrees_e5(geom.y),
         "id": [str(v) for v in sites["site_id"]],
-        "op": [_text(v) for v in operator],
-        "tech": [_text(v) or "4g" for v in sites["technology"]],
+        "op": [cell_text(v) for v in operator],
+        "tech": [cell_text(v) or "4g" for v in sites["technology"]],
         "h": [None if pd.isna(v) else round(float(v), 1) for v in sites["height_m"]],
     }
 
@@ -260,7 +261,7 @@ def coverage_area(prediction: Any, sites: Any, lang: str = "vi") -> dict[str, An
     """
     coverage = getattr(prediction, "coverage", None)
     if coverage is not None and len(coverage):
-        model = ", ".join(sorted({_text(v) for v in coverage.get("model", []) if _text(v)}))
+        model = ", ".join(sorted({cell_text(v) for v in coverage.get("model", []) if cell_text(v)}))
         shape, computed = shapely.union_all(coverage.geometry.to_numpy()), False
     elif sites is not None:
         table = sites.sites
@@ -283,44 +284,6 @@ def coverage_area(prediction: Any, sites: Any, lang: str = "vi") -> dict[str, An
     return out | {"computed": computed}
 
 
-def _register_index(villages: gpd.GeoDataFrame) -> pd.Series:
-    return pd.Series(np.arange(len(villages)), index=villages["village_id"].astype(str))
-
-
-def _unknown(ids, rows, known, src: str, what: str) -> list[Problem]:
-    return [
-        Problem(
-            src,
-            f"expected a village_id of the map's register, found '{vid}' ({what})",
-            row,
-            "village_id",
-            kind="unknown_village",
-        )
-        for vid, row in zip(ids, rows, strict=True)
-        if vid not in known
-    ]
-
-
-def _fail_or_warn(problems: list[Problem], inputs: PredictionInputs, src: str) -> None:
-    if problems and not inputs.keep_going:
-        raise InputError(f"{src}: {len(problems)} village(s) not in the map's register", problems)
-    inputs.warnings.extend(problems)
-
-
-def village_points(villages: gpd.GeoDataFrame, positions: np.ndarray) -> dict[str, list]:
-    """Villages at ``positions`` as page columns: x, y, id, name, commune, households."""
-    rows = villages.iloc[positions]
-    households = rows["households"] if "households" in rows else pd.Series(np.nan, rows.index)
-    return {
-        "x": _e5(rows.geometry.x),
-        "y": _e5(rows.geometry.y),
-        "i": [str(v) for v in rows["village_id"]],
-        "n": [_text(v) for v in rows["village_name"]],
-        "c": [_text(v) for v in rows.get("commune_name", pd.Series("", rows.index))],
-        "hh": [None if pd.isna(v) else int(v) for v in households],
-    }
-
-
 def disagreements(
     villages: gpd.GeoDataFrame, prediction: Any, inputs: PredictionInputs
 ) -> dict[str, Any]:
@@ -331,10 +294,10 @@ def disagreements(
     difference reported, never trusted blindly).
     """
     frame = prediction.frame
-    index = _register_index(villages)
+    index = register_index(villages)
     ids = frame["village_id"].astype(str)
-    _fail_or_warn(
-        _unknown(ids, frame["row"], index.index, prediction.source, "prediction file"),
+    check_known(
+        unknown_villages(ids, frame["row"], index.index, prediction.source, "prediction file"),
         inputs,
         prediction.source,
     )
@@ -389,53 +352,6 @@ def _check_agreement(frame, kind, src: str, inputs: PredictionInputs) -> None:
                 kind="agreement",
             )
         )
-
-
-def plan_data(villages: gpd.GeoDataFrame, plan: Any, inputs: PredictionInputs) -> dict[str, Any]:
-    """Proposed sites, the villages each newly covers, and the villages no candidate reaches."""
-    index = _register_index(villages)
-    sites = plan.sites
-    ids = [v for vs in sites["village_ids"] for v in vs]
-    rows = [r for r, vs in zip(sites["row"], sites["village_ids"], strict=True) for _ in vs]
-    problems = _unknown(ids, rows, index.index, plan.source, "column village_ids of the plan")
-    side = plan.villages
-    if side is not None:
-        problems += _unknown(
-            side["village_id"], side["row"], index.index, plan.villages_source, "plan's villages"
-        )
-    _fail_or_warn(problems, inputs, plan.source)
-    served = [v for v in dict.fromkeys(ids) if v in index.index]
-    slot = {v: k for k, v in enumerate(served)}
-    out: dict[str, Any] = {
-        "sites": {
-            "x": _e5(sites["lon"]),
-            "y": _e5(sites["lat"]),
-            "id": [str(v) for v in sites["site_id"]],
-            "nv": [_count(v) for v in sites["villages_newly_covered"]],
-            "hh": [_count(v) for v in sites["households_newly_covered"]],
-            "pp": [_count(v) for v in sites["people_newly_covered"]],
-            "v": [[slot[v] for v in vs if v in slot] for vs in sites["village_ids"]],
-        },
-        "villages": village_points(villages, index[served].to_numpy(dtype=int)),
-        "unreachable": None,
-    }
-    if side is not None:
-        lost = side[~side["reachable"] & side["village_id"].isin(index.index)]
-        out["unreachable"] = village_points(villages, index[lost["village_id"]].to_numpy(dtype=int))
-    else:
-        inputs.warnings.append(
-            Problem(
-                plan.villages_source,
-                "not found beside the plan: the villages no candidate reaches are not drawn",
-                severity="warning",
-                kind="no_plan_villages",
-            )
-        )
-    return out
-
-
-def _count(value: float) -> int | None:
-    return None if np.isnan(value) else round(value)
 
 
 def page_data(model: Any, inputs: PredictionInputs, lang: str = "vi") -> dict[str, Any]:

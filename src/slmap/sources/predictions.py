@@ -135,9 +135,15 @@ def _read_cells(
     path: Path, columns: tuple[Column, ...], what: str, layer: str | None = None
 ) -> pd.DataFrame:
     """Cells as text with a ``row`` column and canonical headers (any supported format)."""
-    src = str(path)
     if path.suffix.lower() not in _GIS:
         return read_table(path, columns, what=what).frame
+    return _read_gis_cells(path, columns, what, layer)
+
+
+def _read_gis_cells(
+    path: Path, columns: tuple[Column, ...], what: str, layer: str | None
+) -> pd.DataFrame:
+    src = str(path)
     if not path.exists():
         raise InputError(f"{src}: file not found (expected a {what})")
     try:
@@ -147,14 +153,8 @@ def _read_cells(
     frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
     rename = {c: canonical_header(c, columns) for c in frame.columns}
     frame = frame.rename(columns={k: v for k, v in rename.items() if v})
-    geom = gdf.geometry if "geometry" in gdf else None
-    if geom is not None and gdf.crs is not None and len(gdf):
-        geom = geom.to_crs(4326)
-    for col, coord in (("lon", "x"), ("lat", "y")):
-        wanted = any(c.name == col for c in columns)
-        if wanted and col not in frame and geom is not None:
-            point = geom.geom_type == "Point"
-            frame[col] = np.where(point, getattr(geom.where(point), coord, np.nan), "")
+    if "geometry" in gdf:
+        _coordinates_from_points(frame, gdf, columns)
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
     frame = frame.rename(columns={"row": "row_in_file"})  # ``row`` is the feature number here
     frame.insert(0, "row", np.arange(1, len(frame) + 1))
@@ -165,6 +165,17 @@ def _read_cells(
             f"(expected {', '.join(c.name for c in columns if c.required)})"
         )
     return frame
+
+
+def _coordinates_from_points(
+    frame: pd.DataFrame, gdf: gpd.GeoDataFrame, columns: tuple[Column, ...]
+) -> None:
+    """Fill ``lon``/``lat`` from point geometry when the schema wants them and they are absent."""
+    geom = gdf.geometry.to_crs(4326) if gdf.crs is not None and len(gdf) else gdf.geometry
+    point = geom.geom_type == "Point"
+    for col, coord in (("lon", "x"), ("lat", "y")):
+        if any(c.name == col for c in columns) and col not in frame:
+            frame[col] = np.where(point, getattr(geom.where(point), coord, np.nan), "")
 
 
 def _gpkg_layers(path: Path) -> tuple[str | None, bool]:
