@@ -49,10 +49,10 @@ class _Layers(MacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self, groups: dict[str, str], data: str) -> None:
+    def __init__(self, groups: dict[str, str], data: str, extra_head: str = "") -> None:
         super().__init__()
         self._name = "SlmapLayers"
-        self.head = assets.head_html()
+        self.head = assets.head_html() + extra_head
         self.groups = "{" + ",".join(f"{k}:{v}" for k, v in groups.items()) + "}"
         self.data = data
         # folium compiles rendered scripts as Jinja (~1 s per 10 MB; "{{" in a name
@@ -100,6 +100,7 @@ def build_map(
     tiles: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     change: Any = None,
+    predicted: dict[str, Any] | None = None,
 ) -> folium.Map:
     """Build the coverage map of ``model`` as a :class:`folium.Map`.
 
@@ -123,6 +124,9 @@ def build_map(
         three village layers (newly covered, still uncovered, newly
         uncovered) instead of uncovered and covered. ``model`` is the model
         of the later date.
+    predicted : dict, optional
+        Prediction and plan layers from :func:`slmap.map_predict.page_data`
+        (existing sites, predicted area, disagreements, proposed sites).
 
     Returns
     -------
@@ -171,6 +175,7 @@ def build_map(
     data["districtCommunes"] = map_data.district_communes(model)
     data["answers"] = map_answers.answers(model) if change is None else None
     data["zoomHint"] = i18n.t("zoom_hint", lang, z=max(data["minZoom"].values()))
+    data["predict"] = predicted
     return _folium_map(data, layout, tiles, lang)
 
 
@@ -197,10 +202,17 @@ def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str)
         groups["districts"] = folium.FeatureGroup(name=i18n.t(label, lang))
     if data["province"] is not None:
         groups["province"] = folium.FeatureGroup(name=i18n.t("layer_province", lang))
+    extra_head = ""
+    if data.get("predict"):
+        for key, name in data["predict"]["layers"].items():
+            groups[key] = folium.FeatureGroup(name=name)
+        from slmap.map_predict import head_html
+
+        extra_head = head_html()
     for group in groups.values():
         group.add_to(fmap)
     names = {key: group.get_name() for key, group in groups.items()}
-    _Layers(names, assets.json_for_script(data)).add_to(fmap)
+    _Layers(names, assets.json_for_script(data), extra_head).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Ready().add_to(fmap)
     _strip_cdn(fmap)

@@ -691,5 +691,10 @@
         fmtInt: fmtInt, sep: sep, latLng: latLng, villageInfo: villageInfo, go: go,
         highlight: highlight });
     }
+    /* extensions (slmap_predict.js) add their own layers and legend rows */
+    (window.slmapExtensions || []).forEach(function (init) {
+      init(map, groups, D, legend.getContainer(), { el: el, fmtInt: fmtInt, sep: sep,
+        infoTable: infoTable });
+    });
   };
 })();

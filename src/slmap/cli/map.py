@@ -23,7 +23,7 @@ from slmap.names import strip_accents, strip_prefix
 if TYPE_CHECKING:
     from slmap.model import CoverageModel
 
-__all__ = ["DEFAULT_OUT", "default_out", "map_command", "write_map"]
+__all__ = ["DEFAULT_OUT", "default_out", "load_predicted", "map_command", "write_map"]
 
 #: Where ``slmap map`` writes when no ``--out`` is given (relative to the current folder).
 DEFAULT_OUT = Path("maps") / "son_la_coverage.html"
@@ -88,6 +88,39 @@ def default_out(province: str | None, model: CoverageModel | None = None) -> Pat
     return DEFAULT_OUT.with_name(f"{slug}_coverage.html")
 
 
+def load_predicted(
+    model: CoverageModel,
+    lang: str,
+    sites: Path | None,
+    prediction: Path | None,
+    plan: Path | None,
+    keep_going: bool,
+) -> dict:
+    """Read --sites, --prediction and --plan and build their page data.
+
+    Problems are printed on stderr, one line each: rejected rows with
+    ``--keep-going`` and warnings (villages left without a prediction...).
+    """
+    from slmap import map_predict
+    from slmap.cli.predict import load_sites
+    from slmap.sources.predictions import read_plan, read_prediction
+
+    inputs = map_predict.PredictionInputs(keep_going=keep_going)
+    if sites is not None:
+        inputs.sites = load_sites(sites, keep_going)
+    if prediction is not None:
+        inputs.prediction = read_prediction(prediction, keep_going=keep_going)
+        inputs.warnings.extend(inputs.prediction.problems)
+    if plan is not None:
+        inputs.plan = read_plan(plan, keep_going=keep_going)
+        inputs.warnings.extend(inputs.plan.problems)
+    data = map_predict.page_data(model, inputs, lang)
+    for problem in inputs.warnings:
+        prefix = "rejected" if problem.severity == "error" else "warning"
+        click.echo(f"{prefix}: {problem}", err=True)
+    return data
+
+
 def _size(n: int) -> str:
     if n >= 1_000_000:
         return f"{n / 1_000_000:.2f} MB"
@@ -132,6 +165,25 @@ def _size(n: int) -> str:
     "newly uncovered villages are three layers. 'sample' for the sample's 2021-12-31.",
 )
 @click.option("--as-of-before", help="Date of --before when it has no as_of column.")
+@click.option(
+    "--sites",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add existing radio sites (CSV, Excel, GeoJSON, GPKG: site_id, lon, lat, height_m...), "
+    "coloured by technology; a synthetic site list is labelled so.",
+)
+@click.option(
+    "--prediction",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add what `slmap predict --out` wrote: the predicted covered area (the GPKG's coverage "
+    "layer, else 5 km around the --sites with 3G/4G/5G) and the villages where prediction and "
+    "register disagree. Predicted is always drawn apart from reported.",
+)
+@click.option(
+    "--plan",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add what `slmap plan --out` wrote: proposed sites, lines to the villages each would "
+    "cover and (from NAME.villages.csv beside it) the villages no candidate reaches.",
+)
 def map_command(
     metric: str,
     scheme: str | None,
@@ -143,6 +195,9 @@ def map_command(
     overwrite: bool,
     before: Path | None,
     as_of_before: str | None,
+    sites: Path | None,
+    prediction: Path | None,
+    plan: Path | None,
     **model_opts: object,
 ) -> None:
     """Write the offline coverage map: one HTML file that opens with no network.
@@ -164,6 +219,11 @@ def map_command(
         change, _, model = load_change(None if sample else before, None, opts)
     else:
         model = load_from_options(**model_opts)
+    predicted = None
+    if sites or prediction or plan:
+        predicted = load_predicted(
+            model, lang, sites, prediction, plan, bool(model_opts.get("keep_going"))
+        )
     html = render_html(
         model,
         metric=metric,
@@ -173,6 +233,7 @@ def map_command(
         lang=lang,
         tiles=tiles,
         change=change,
+        predicted=predicted,
     )
     path = out or default_out(model_opts.get("province"), model)
     target = write_map(html, path, overwrite=overwrite or out is None)
