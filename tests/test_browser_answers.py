@@ -168,7 +168,7 @@ def test_legend_follows_the_layers_switched_on(sample_page):
     def visible(page):
         return page.evaluate(
             """() => [...document.querySelectorAll('.slmap-legend [data-layer]')]
-                .filter(r => !r.hidden).map(r => r.dataset.layer)"""
+                .filter(r => r.getClientRects().length > 0).map(r => r.dataset.layer)"""
         )
 
     def action(page):
