@@ -20,12 +20,31 @@ from slmap.names import fold
 from slmap.schema import Column, canonical_header
 
 __all__ = [
+    "ADDED_COLUMNS",
     "HEADER_SCAN_ROWS",
     "drop_report_rows",
     "find_header",
     "locate_header",
     "name_columns",
 ]
+
+#: Names slmap gives to columns it adds to a table or a result (the file's row, the
+#: feature, the geometry, overflow cells, flags and measures derived from the data).
+#: A column of the file with one of these headers keeps its values under another
+#: name (``row (file)``) so neither is lost.
+ADDED_COLUMNS = frozenset(
+    {
+        "row", "feature", "geometry", "__overflow__", "lon", "lat", "mobile_broadband",
+        "has_4g", "location_estimated", "approximate", "commune_code_old",
+        "commune_assigned", "converted_from", "line_approximate", "district_code",
+        "district_name", "province_code", "province_name", "commune_type", "data_note",
+        "villages", "villages_no_mbb", "households_no_mbb", "population_no_mbb",
+        "villages_4g", "share_4g", "population_4g", "pop_4g_share", "fibre_hh_share",
+        "fibre_backbone", "distance_km", "priority_rank", "priority_score",
+        "dist_covered_km", "cost_distance", "cost_power", "cost_index", "predicted_mbb",
+        "best_site_id", "los", "path_loss_db", "margin_db", "agreement", "as_of",
+    }
+)  # fmt: skip
 
 #: How many rows from the top are searched for the header row.
 HEADER_SCAN_ROWS = 20
@@ -103,8 +122,13 @@ def name_columns(
     src: str,
     what: str,
     row: int,
+    problems: list[Problem] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """Name every column: canonical where recognised, else its own (unique) header.
+
+    A header that is not recognised but is one of :data:`ADDED_COLUMNS` (a file
+    with its own ``row`` column) is kept as ``<header> (file)``, with a warning
+    in ``problems``.
 
     Parameters
     ----------
@@ -118,6 +142,8 @@ def name_columns(
         The file and what it is, for messages.
     row : int
         The spreadsheet row of the header, for messages.
+    problems : list of Problem, optional
+        Where warnings (renamed columns) are added.
 
     Returns
     -------
@@ -134,6 +160,8 @@ def name_columns(
     >>> from slmap.schema import STATISTICS_COLUMNS as S
     >>> name_columns(["Mã xã", "", "Ghi chú"], ["commune_code", None, None], S, "s.csv", "x", 1)
     (['commune_code', 'column_2', 'Ghi chú'], {'commune_code': 'Mã xã'})
+    >>> name_columns(["Mã xã", "row"], ["commune_code", None], S, "s.csv", "x", 1)[0]
+    ['commune_code', 'row (file)']
     """
     headers: dict[str, str] = {}
     names: list[str] = []
@@ -156,7 +184,7 @@ def name_columns(
             headers[canon] = h
             names.append(canon)
         else:
-            names.append(h if h and h not in names else f"{h or 'column'}_{i + 1}")
+            names.append(_own_name(h, i, names, src, row, problems))
     errors += [
         Problem(
             src,
@@ -171,6 +199,28 @@ def name_columns(
     if errors:
         raise InputError(f"{src}: the header of the {what} is not usable", errors)
     return names, headers
+
+
+def _own_name(
+    header: str, i: int, taken: list[str], src: str, row: int, problems: list[Problem] | None
+) -> str:
+    """The name of a column slmap does not recognise: its header, made unique."""
+    name = header
+    if header in ADDED_COLUMNS or header.lower() in ADDED_COLUMNS:
+        name = f"{header} (file)"
+        if problems is not None:
+            problems.append(
+                Problem(
+                    src,
+                    f"column {header!r} is kept as {name!r}: slmap names a column it adds "
+                    f"{header.lower()!r}",
+                    row=row,
+                    column=header,
+                    severity="warning",
+                    kind="renamed_column",
+                )
+            )
+    return name if name and name not in taken else f"{name or 'column'}_{i + 1}"
 
 
 def _numbering_row(body: pd.DataFrame, data_cols: list[str]) -> bool:

@@ -214,7 +214,9 @@ def _shape(
     header_at, recognised = locate_header(cells, columns, src, problems)
     header = [h.strip() for h in cells.iloc[header_at]]
     width = max((i + 1 for i, h in enumerate(header) if h), default=0)
-    names, headers = name_columns(header[:width], recognised, columns, src, what, row=header_at + 1)
+    names, headers = name_columns(
+        header[:width], recognised, columns, src, what, row=header_at + 1, problems=problems
+    )
     body = cells.iloc[header_at + 1 :, :width].copy()
     body.columns = names
     body.insert(0, "row", np.arange(header_at + 2, header_at + 2 + len(body)))
