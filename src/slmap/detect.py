@@ -99,7 +99,8 @@ def _fit_codes(codes: pd.Series, names: pd.Series | None, lid: str, province) ->
         pairs = pd.DataFrame({"given": given, "theirs": theirs})
         pairs = pairs[pairs["given"].notna()]
         counted = pairs.value_counts(dropna=False)
-        fit.names_agree = sum(int(n) for (a, b), n in counted.items() if fold(a) == fold(b))
+        folded = {text: fold(text) for text in {*pairs["given"], *pairs["theirs"]}}
+        fit.names_agree = sum(int(n) for (a, b), n in counted.items() if folded[a] == folded[b])
     return fit
 
 
