@@ -206,6 +206,7 @@ def _abs_row(rows: list, name: str, ours: str, value: float, limit: float | None
 
 def national(reps: int, rows: list, notes: list, quick: bool) -> None:
     from _chromium import time_to_ready
+    from _scale import million_row
 
     from slmap.model import load_coverage
     from slmap.query import villages_without_broadband
@@ -265,6 +266,7 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
     _abs_row(rows, "National time to ready (Chromium)", f"{r:.2f} s", r, 5, " s")
     _abs_row(rows, "query uncovered, 100k (function)", f"{t_query:.3f} s", t_query, 1, " s")
     _abs_row(rows, "query uncovered, 100k (command)", f"{q_wall:.1f} s", q_wall, None, "")
+    million_row(rows, notes, cli_reps)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from slmap import i18n
 from slmap.errors import InputError, Problem
+from slmap.jenks import fisher_jenks_bins
 
 
 def bad_option(option: str, message: str) -> InputError:
@@ -175,16 +176,20 @@ def _spread(name: str, n: int) -> tuple[str, ...]:
 
 
 def _scheme_bins(data: np.ndarray, scheme: str, k: int) -> np.ndarray:
-    import mapclassify
-
     k = max(1, min(k, len(np.unique(data))))
     if k == 1:
         return np.array([data.max()])
-    if scheme == "fisher_jenks" and len(data) > FISHER_JENKS_MAX:
-        # Fisher-Jenks is O(n^2 k) in pure Python (~5 s for 3,321 communes): classify
-        # evenly spaced order statistics instead (deterministic, keeps min and max).
-        ranks = np.linspace(0, len(data) - 1, FISHER_JENKS_MAX).round().astype(int)
-        data = np.sort(data)[ranks]
+    if scheme == "fisher_jenks":
+        if len(data) > FISHER_JENKS_MAX:
+            # Fisher-Jenks is O(n^2 k): classify evenly spaced order statistics instead
+            # (deterministic, keeps min and max).
+            ranks = np.linspace(0, len(data) - 1, FISHER_JENKS_MAX).round().astype(int)
+            data = np.sort(data)[ranks]
+            k = max(1, min(k, len(np.unique(data))))
+        # the same breaks as mapclassify.FisherJenks, without importing scipy and matplotlib
+        return fisher_jenks_bins(data, k)
+    import mapclassify  # the other schemes: imported only when one is asked for
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -88,15 +88,19 @@ def _layouts(province: str | list[str]) -> list[str]:
 def _fit_codes(codes: pd.Series, names: pd.Series | None, lid: str, province) -> LayoutFit:
     official = layouts.units(lid, province).set_index("commune_code")["commune_name"]
     fit = LayoutFit(lid)
-    for key, code in codes.items():
-        if pd.isna(code):
-            continue
-        if code in official.index:
-            fit.matched[key] = code
-            if names is not None and not pd.isna(names.get(key)):
-                fit.names_agree += int(fold(names[key]) == fold(official[code]))
-        else:
-            fit.unmatched[key] = []
+    present = codes[codes.notna()]
+    known = present.isin(official.index).to_numpy(dtype=bool)
+    fit.matched = dict(zip(present.index[known], present.to_numpy()[known], strict=True))
+    fit.unmatched = {key: [] for key in present.index[~known]}
+    if names is not None and known.any():
+        # names compared once per distinct (given, official) pair, not once per row
+        given = names.reindex(present.index[known]).to_numpy(dtype=object)
+        theirs = official.reindex(present.to_numpy()[known]).to_numpy(dtype=object)
+        pairs = pd.DataFrame({"given": given, "theirs": theirs})
+        pairs = pairs[pairs["given"].notna()]
+        counted = pairs.value_counts(dropna=False)
+        folded = {text: fold(text) for text in {*pairs["given"], *pairs["theirs"]}}
+        fit.names_agree = sum(int(n) for (a, b), n in counted.items() if folded[a] == folded[b])
     return fit
 
 

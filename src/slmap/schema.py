@@ -7,6 +7,7 @@ compared after :func:`slmap.names.fold` with prefixes kept, so "Tên bản",
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -251,10 +252,17 @@ def canonical_header(header: object, columns: tuple[Column, ...] = COLUMNS) -> s
     key = _header_key(header)
     if not key:
         return None
+    return _header_keys(columns).get(key)
+
+
+@functools.lru_cache(maxsize=16)
+def _header_keys(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Folded name and aliases -> canonical name; the first column listed wins."""
+    keys: dict[str, str] = {}
     for col in columns:
-        if key == _header_key(col.name) or key in {_header_key(a) for a in col.aliases}:
-            return col.name
-    return None
+        for text in (col.name, *col.aliases):
+            keys.setdefault(_header_key(text), col.name)
+    return keys
 
 
 def parse_bool(value: object) -> bool | None:

@@ -10,6 +10,7 @@ problems stop the run (default) or the bad rows go to a rejects report
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -28,7 +29,7 @@ from slmap.schema import (
 from slmap.sources.tables import OVERFLOW
 from slmap.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 
-__all__ = ["check_boundaries", "check_register", "raise_or_split"]
+__all__ = ["check_boundaries", "check_register", "per_unique", "raise_or_split"]
 
 _PARSERS: dict[str, Callable[[object], object]] = {
     "int": parse_int,
@@ -40,22 +41,51 @@ _KIND = {c.name: c.kind for c in COLUMNS}
 _REQUIRED_VALUES = ("village_id", "village_name", "households", "population", "mobile_signal")
 
 
+#: Cells a plain ``float()`` reads exactly as the parser would (no separators, no
+#: exponent, at most one dot): parsed without the general parser.
+_PLAIN_FLOAT = re.compile(r"-?\d{1,15}(?:\.\d+)?")
+_PLAIN_INT = re.compile(r"-?\d{1,15}")
+_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean", "signal": "string"}
+
+
+def per_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``func`` applied to the distinct values of ``values`` only, spread back to every row.
+
+    Examples
+    --------
+    >>> per_unique(pd.Series([" a", "b", " a"]), lambda s: s.str.strip()).tolist()
+    ['a', 'b', 'a']
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    done = func(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(done.to_numpy()[codes], index=values.index, dtype=done.dtype)
+
+
+def _parse_unique(value: object, parser: Callable, kind: str) -> object:
+    if isinstance(value, str):
+        if kind == "float" and _PLAIN_FLOAT.fullmatch(value):
+            return float(value)
+        if kind == "int" and _PLAIN_INT.fullmatch(value):
+            return int(value)
+    return parser(value)
+
+
 def _parse_column(
-    values: pd.Series, rows: np.ndarray, parser: Callable, header: str, src: str
-) -> tuple[list, list[Problem]]:
+    values: pd.Series, rows: np.ndarray, kind: str, header: str, src: str
+) -> tuple[pd.api.extensions.ExtensionArray, list[Problem]]:
     """Parse each distinct value once; one problem per bad cell."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    parser = _PARSERS[kind]
     parsed: list = []
     failed: dict[int, str] = {}
     for k, value in enumerate(uniques):
         try:
-            parsed.append(parser(value))
+            parsed.append(_parse_unique(value, parser, kind))
         except ValueError as exc:
             parsed.append(None)
             failed[k] = str(exc)
-    lookup = np.empty(len(parsed), dtype=object)
-    lookup[:] = parsed
-    out = lookup[codes].tolist()
+    lookup = pd.array(parsed, dtype=_DTYPES[kind])
+    out = lookup.take(codes) if len(codes) else lookup[:0]
     problems: list[Problem] = []
     if failed:
         bad = np.flatnonzero(np.isin(codes, list(failed)))
@@ -98,9 +128,12 @@ def _code_column(
 ) -> tuple[pd.Series, list[Problem]]:
     """Five-digit GSO codes; lost leading zeros are restored and reported once."""
     problems: list[Problem] = []
-    text = values.astype("string").str.strip().replace("", pd.NA)
-    text = text.str.replace(r"\.0$", "", regex=True)
-    ok = (text.isna() | text.str.fullmatch(r"\d{1,5}")).fillna(False).astype(bool)
+    text = per_unique(
+        values.astype("string"),
+        lambda u: u.str.strip().replace("", pd.NA).str.replace(r"\.0$", "", regex=True),
+    )
+    ok = per_unique(text, lambda u: u.isna() | u.str.fullmatch(r"\d{1,5}")).fillna(False)
+    ok = ok.astype(bool)
     problems += row_problems(
         ~ok,
         rows,
@@ -124,17 +157,18 @@ def _code_column(
                 kind="code_padded",
             )
         )
-    return text.str.zfill(5), problems
+    return per_unique(text, lambda u: u.str.zfill(5)), problems
 
 
-def _x_blank(values: pd.Series, parsed: list, header: str, src: str) -> tuple[list, list[Problem]]:
+def _x_blank(values: pd.Series, parsed, header: str, src: str) -> tuple[object, list[Problem]]:
     """In a column marked with x (or ✓) and blanks, a blank means "no"."""
-    text = values.astype(str).str.strip()
-    marks = set(text[text != ""].str.lower())
-    blanks = int((text == "").sum())
+    text = per_unique(values.astype(str), lambda u: u.str.strip())
+    blank = (text == "").to_numpy()
+    marks = set(text[~blank].drop_duplicates().str.lower())
+    blanks = int(blank.sum())
     if not marks or not blanks or not marks <= {"x", "✓", "✔", "v"}:
         return parsed, []
-    filled = [False if p is None else p for p in parsed]
+    filled = parsed.fillna(False)
     note = Problem(
         src,
         f"the column is marked with {'/'.join(sorted(marks))} and blanks: "
@@ -190,15 +224,16 @@ def check_register(
             if kind == "code":
                 typed[name], found = _code_column(values, rows, header, src)
             elif kind == "str":
-                typed[name] = values.astype("string").str.strip().replace("", pd.NA)
+                typed[name] = per_unique(
+                    values.astype("string"), lambda u: u.str.strip().replace("", pd.NA)
+                )
                 found = []
             else:
-                parsed, found = _parse_column(values, rows, _PARSERS[kind], header, src)
+                parsed, found = _parse_column(values, rows, kind, header, src)
                 if kind == "bool":
                     parsed, notes = _x_blank(values, parsed, header, src)
                     found += notes
-                dtype = {"int": "Int64", "float": "Float64", "bool": "boolean"}.get(kind, "string")
-                typed[name] = pd.array(parsed, dtype=dtype)
+                typed[name] = parsed
             problems.extend(found)
             advance()
         problems += _check_overflow(frame, headers, src)
@@ -216,7 +251,7 @@ def check_register(
             )
     for name in _REQUIRED_VALUES:
         if name in typed:
-            blank = typed[name].isna() & frame[name].astype(str).str.strip().eq("")
+            blank = typed[name].isna() & _blank(frame[name])
             problems += row_problems(
                 blank,
                 typed["row"],
@@ -256,6 +291,11 @@ def check_register(
     order = {headers.get(c.name, c.name): i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
     return typed, problems
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """True where a cell is empty or only whitespace."""
+    return per_unique(values.astype(str), lambda u: u.str.strip().eq("")).astype(bool)
 
 
 def _check_overflow(frame: pd.DataFrame, headers: dict[str, str], src: str) -> list[Problem]:
@@ -303,10 +343,7 @@ def _check_coordinates(
     lon = typed.get("lon", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     lat = typed.get("lat", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     absent = pd.Series(True, index=typed.index)
-    blank = {
-        name: frame[name].astype(str).str.strip().eq("") if name in frame else absent
-        for name in ("lon", "lat")
-    }
+    blank = {name: _blank(frame[name]) if name in frame else absent for name in ("lon", "lat")}
     # A cell that could not be parsed is reported by itself, not as "only one given".
     half = (lon.isna() & blank["lon"]) != (lat.isna() & blank["lat"])
     half &= (lon.notna() | blank["lon"]) & (lat.notna() | blank["lat"])

@@ -1,7 +1,8 @@
 """Command-line interface: ``slmap validate|stats|fetch|map|query|export``.
 
 Each subcommand lives in its own module of this package and is a thin layer
-over the library. Shared options live in :mod:`slmap.cli._common`. Any
+over the library; :mod:`slmap.cli.group` imports a module only when its
+command runs or shows its help. Shared options live in :mod:`slmap.cli._common`. Any
 :class:`~slmap.errors.SlmapError` becomes one line per problem on stderr and
 a non-zero exit code, never a traceback.
 """
@@ -12,14 +13,6 @@ from slmap.cli._common import run_guarded
 from slmap.cli.group import cli
 
 __all__ = ["cli", "main"]
-
-
-def _register_commands() -> None:
-    # Each module registers its subcommands on the group when imported.
-    from slmap.cli import change, data, export, map, predict, query, report  # noqa: F401
-
-
-_register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def _split_rows(text: str, delimiter: str) -> list[list[str]]:
 
 def _choose_delimiter(text: str, columns: tuple[Column, ...]) -> str:
     """The delimiter under which the most canonical headers are recognised."""
-    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    sample = _head(text, HEADER_SCAN_ROWS)
     best, best_score = ",", (-1, 0)
     for delim in _DELIMITERS:
         try:
@@ -105,6 +107,9 @@ def _read_csv_cells(
     if not text.strip():
         raise InputError(f"{src}: the file is empty; expected a header row and data rows")
     delimiter = _choose_delimiter(text, columns)
+    cells = _fast_cells(text, delimiter)
+    if cells is not None:
+        return cells, enc, problems
     try:
         rows = _split_rows(text, delimiter)
     except csv.Error as exc:
@@ -112,14 +117,91 @@ def _read_csv_cells(
     return _frame(rows), enc, problems
 
 
+def _fast_cells(text: str, delimiter: str) -> pd.DataFrame | None:
+    """The cells as text through pandas' C parser, or ``None`` to let :mod:`csv` read them.
+
+    The width is the widest of the first rows; a later row with more cells (or
+    anything else the C parser refuses) returns ``None``, and the slower reader
+    keeps every cell. Nothing is converted: ``dtype=str``, no NA values, blank
+    lines kept, short rows padded with "".
+    """
+    sample = _head(text, HEADER_SCAN_ROWS)
+    try:
+        width = max((len(r) for r in _split_rows(sample, delimiter)), default=0)
+    except csv.Error:
+        return None
+    if not width:
+        return None
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
+            doublequote=True,
+            index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    return cells
+
+
+#: Whitespace other than the plain space (nfc turns it into a space).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_SPACES = re.compile(r"[^\S\x00]+")
+_EDGE_SPACES = re.compile(r" ?\x00 ?")
+
+
+def _single_spaced(joined: str) -> bool:
+    """No cell of ``joined`` (cells separated by NUL) starts or ends with a space, holds
+    two spaces in a row or any other whitespace: :func:`slmap.names.nfc` keeps them."""
+    if joined[:1] == " " or joined[-1:] == " ":
+        return False
+    if "  " in joined or " \x00" in joined or "\x00 " in joined:
+        return False
+    return _OTHER_SPACE.search(joined) is None
+
+
+def _head(text: str, n: int) -> str:
+    """The first ``n`` lines of ``text`` (as ``str.splitlines``), without splitting it all."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return "\n".join(text.splitlines()[:n])
+    return "\n".join(text[: end + 1].splitlines()[:n])
+
+
 def _normalise(cells: pd.DataFrame) -> pd.DataFrame:
-    """NFC and collapsed whitespace in every cell, computed once per distinct value."""
+    """NFC and collapsed whitespace in every cell (as :func:`slmap.names.nfc`), column-wise.
+
+    Each column's distinct values are joined into one text: a column already in NFC
+    with single inner spaces (the usual case) is checked by two scans of that text and
+    left as it is; otherwise the joined text is normalised at once and split back.
+    """
     out = {}
     for col in cells.columns:
         values = cells[col].fillna("").astype(str)
-        uniques = pd.unique(values)
-        mapping = {u: nfc(u) for u in uniques if not (u.isascii() and u == " ".join(u.split()))}
-        out[col] = values.map(lambda v, m=mapping: m.get(v, v)) if mapping else values
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
+        joined = "\x00".join(uniques)
+        if joined.count("\x00") != max(len(uniques) - 1, 0):  # a cell holds NUL itself
+            fixed = np.array([nfc(u) for u in uniques], dtype=object)
+        elif unicodedata.is_normalized("NFC", joined) and _single_spaced(joined):
+            out[col] = values
+            continue
+        else:
+            spaced = _SPACES.sub(" ", unicodedata.normalize("NFC", joined))
+            pieces = _EDGE_SPACES.sub("\x00", spaced).strip(" ").split("\x00")
+            fixed = np.empty(len(uniques), dtype=object)
+            fixed[:] = pieces if len(pieces) == len(uniques) else [nfc(u) for u in uniques]
+        out[col] = pd.Series(fixed[codes], index=cells.index, dtype=values.dtype)
     return pd.DataFrame(out, index=cells.index)
 
 
