@@ -55,6 +55,7 @@ __all__ = [
     "frame_digest",
     "problems_from_json",
     "problems_to_json",
+    "size_cap",
     "source_digest",
 ]
 
@@ -230,13 +231,44 @@ def _folder(kind: str) -> Path:
     return cache_dir() / kind
 
 
+def _crs_text(crs: Any) -> str | None:
+    """A CRS as its short authority code when exact (fast to read back), else WKT."""
+    if crs is None:
+        return None
+    authority = crs.to_authority(min_confidence=100)
+    return ":".join(authority) if authority else crs.to_wkt()
+
+
+@lru_cache(maxsize=16)
+def _crs(text: str | None) -> Any:
+    import pyproj
+
+    return None if text is None else pyproj.CRS.from_user_input(text)
+
+
+def _geo_description(frame: Any) -> dict[str, Any]:
+    """The geometry columns of a GeoDataFrame, their CRS and the active one."""
+    columns = {c: _crs_text(frame[c].crs) for c in frame.columns if frame[c].dtype == "geometry"}
+    return {"geometry": frame.geometry.name, "columns": columns}
+
+
+def _geo_from_wkb(frame: Any, how: dict[str, Any]) -> Any:
+    """A GeoDataFrame back from a frame whose geometry columns hold WKB."""
+    import geopandas as gpd
+    from geopandas.array import from_wkb
+
+    for column, crs in how["columns"].items():
+        values = from_wkb(frame[column].to_numpy(), crs=_crs(crs))
+        frame[column] = gpd.GeoSeries(values, index=frame.index, name=column)
+    return gpd.GeoDataFrame(frame, geometry=how["geometry"])
+
+
 def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The entry's meta and frames, or None when absent or unreadable (then removed)."""
     path = _folder(kind) / f"{key}.zip"
     if not path.is_file():
         return None
     try:
-        import geopandas as gpd
         import pandas as pd
 
         with zipfile.ZipFile(path) as archive:
@@ -249,7 +281,9 @@ def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
                     frames[name] = None
                     continue
                 data = io.BytesIO(archive.read(f"{name}.parquet"))
-                frame = gpd.read_parquet(data) if how == "geo" else pd.read_parquet(data)
+                frame = pd.read_parquet(data, use_threads=False)
+                if how is not None and how != "plain":
+                    frame = _geo_from_wkb(frame, how)
                 frame.attrs = meta["attrs"].get(name, {})
                 frames[name] = frame
         os.utime(path)  # last used: eviction removes the least recently used first
@@ -263,6 +297,7 @@ def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
 def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) -> Path | None:
     """Write one entry atomically; None when it could not be written (nothing left behind)."""
     import geopandas as gpd
+    import pandas as pd
 
     folder = _folder(kind)
     tmp_name = None
@@ -279,8 +314,11 @@ def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) ->
                     kinds[name] = None
                     if frame is None:
                         continue
-                    kinds[name] = "geo" if isinstance(frame, gpd.GeoDataFrame) else "plain"
+                    kinds[name] = "plain"
                     attrs[name] = dict(frame.attrs)
+                    if isinstance(frame, gpd.GeoDataFrame):
+                        kinds[name] = _geo_description(frame)
+                        frame = pd.DataFrame(frame.to_wkb())
                     data = io.BytesIO()
                     frame.to_parquet(data)
                     archive.writestr(f"{name}.parquet", data.getvalue())
@@ -299,7 +337,7 @@ def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) ->
         return None
 
 
-def _limit() -> int:
+def size_cap() -> int:
     """The size cap in bytes: ``SLMAP_CACHE_MAX_MB`` when it is a number, else :data:`MAX_BYTES`."""
     with contextlib.suppress(ValueError):
         return int(float(os.environ.get("SLMAP_CACHE_MAX_MB", "")) * 1_000_000)
@@ -312,7 +350,7 @@ def _evict(keep: Path) -> None:
     total = 0
     for entry in found:
         total += entry.size
-        if total > _limit() and entry.path != keep:
+        if total > size_cap() and entry.path != keep:
             with contextlib.suppress(OSError):
                 entry.path.unlink()
             total -= entry.size
@@ -417,11 +455,16 @@ def entries(describe: bool = True) -> list[CacheEntry]:
     return sorted(found, key=lambda e: e.last_used, reverse=True)
 
 
-def clear(everything: bool = False) -> list[Path]:
+def clear(everything: bool = False) -> list[tuple[Path, int]]:
     """Remove every model and approximation (and, with ``everything``, the downloads).
 
-    Returns the files removed. Downloaded boundary files are the pinned files
-    in the cache folder; other files there are never touched.
+    Returns the files removed with their sizes. Downloaded boundary files are
+    the pinned files in the cache folder; other files there are never touched.
+
+    Examples
+    --------
+    >>> clear()  # the tests' cache folder is empty
+    []
     """
     removed = []
     targets = [p for kind in KINDS for p in sorted((cache_dir() / kind).glob("*.zip"))]
@@ -430,6 +473,7 @@ def clear(everything: bool = False) -> list[Path]:
         targets += [cache_dir() / p.filename for p in PINNED.values()]
     for path in targets:
         if path.is_file():
+            size = path.stat().st_size
             path.unlink()
-            removed.append(path)
+            removed.append((path, size))
     return removed

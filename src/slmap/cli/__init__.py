@@ -16,7 +16,7 @@ __all__ = ["cli", "main"]
 
 def _register_commands() -> None:
     # Each module registers its subcommands on the group when imported.
-    from slmap.cli import change, data, export, map, predict, query, report  # noqa: F401
+    from slmap.cli import cache, change, data, export, map, predict, query, report  # noqa: F401
 
 
 _register_commands()
