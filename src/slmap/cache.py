@@ -137,7 +137,8 @@ def frame_digest(frame: Any) -> str:
     plain = frame.drop(columns=[frame.geometry.name]) if hasattr(frame, "geometry") else frame
     digest.update(pd.util.hash_pandas_object(plain, index=True).to_numpy().tobytes())
     if hasattr(frame, "geometry"):
-        digest.update(b"".join(frame.geometry.to_wkb(hex=False).fillna(b"")))
+        wkb = frame.geometry.to_wkb(hex=True).fillna("")
+        digest.update(pd.util.hash_pandas_object(wkb, index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 
