@@ -264,6 +264,32 @@ def _geo_from_wkb(frame: Any, how: dict[str, Any]) -> Any:
     return gpd.GeoDataFrame(frame, geometry=how["geometry"])
 
 
+def _index_as_columns(frame: Any) -> tuple[Any, dict[str, Any] | None]:
+    """A frame whose index (unless 0, 1, 2...) is held in columns: Parquet keeps a
+    column's dtype exactly, an index's not always (a ``string`` index comes back ``str``)."""
+    import pandas as pd
+
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame, None
+    columns = [f"__slmap_index_{i}__" for i in range(index.nlevels)]
+    plain = frame.reset_index(drop=True)
+    for i, column in enumerate(columns):
+        plain[column] = index.get_level_values(i).to_numpy(copy=False)
+        plain[column] = plain[column].astype(index.get_level_values(i).dtype)
+    return plain, {"columns": columns, "names": list(index.names)}
+
+
+def _index_from_columns(frame: Any, meta: dict[str, Any], name: str) -> Any:
+    """The inverse of :func:`_index_as_columns`."""
+    index = meta.get("index", {}).get(name)
+    if index is None:
+        return frame
+    frame = frame.set_index(index["columns"])
+    frame.index.names = index["names"]
+    return frame
+
+
 def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The entry's meta and frames, or None when absent or unreadable (then removed)."""
     path = _folder(kind) / f"{key}.zip"
@@ -282,7 +308,7 @@ def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
                     frames[name] = None
                     continue
                 data = io.BytesIO(archive.read(f"{name}.parquet"))
-                frame = pd.read_parquet(data, use_threads=False)
+                frame = _index_from_columns(pd.read_parquet(data, use_threads=False), meta, name)
                 if how is not None and how != "plain":
                     frame = _geo_from_wkb(frame, how)
                 frame.attrs = meta["attrs"].get(name, {})
@@ -304,8 +330,9 @@ def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) ->
     tmp_name = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        kinds = {}
-        attrs = {}
+        kinds: dict[str, Any] = {}
+        attrs: dict[str, Any] = {}
+        indexes: dict[str, Any] = {}
         with tempfile.NamedTemporaryFile(
             dir=folder, prefix=".tmp-", suffix=".zip", delete=False
         ) as handle:
@@ -320,10 +347,12 @@ def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) ->
                     if isinstance(frame, gpd.GeoDataFrame):
                         kinds[name] = _geo_description(frame)
                         frame = pd.DataFrame(frame.to_wkb())
+                    frame, indexes[name] = _index_as_columns(frame)
                     data = io.BytesIO()
                     frame.to_parquet(data)
                     archive.writestr(f"{name}.parquet", data.getvalue())
                 full = {**meta, "key": key, "format": FORMAT, "frames": kinds, "attrs": attrs}
+                full["index"] = indexes
                 full["created"] = time.time()
                 archive.writestr("meta.json", json.dumps(full, ensure_ascii=False))
             handle.flush()
