@@ -171,9 +171,10 @@ def _fingerprint(value: Any) -> Any:
     """A JSON-able stand-in for an argument: files by path and bytes, frames by content."""
     if isinstance(value, Path) or (isinstance(value, str) and os.path.isfile(value)):
         path = Path(value)
+        where = {"given": str(value), "path": str(path.resolve())}  # messages name it as given
         if path.is_file():
-            return {"path": str(path.resolve()), "sha256": file_digest(path)}
-        return {"path": str(path.resolve()), "missing": True}
+            return {**where, "sha256": file_digest(path)}
+        return {**where, "missing": True}
     if hasattr(value, "columns") and hasattr(value, "index"):
         return {"frame": frame_digest(value)}
     if isinstance(value, dict):
