@@ -35,6 +35,8 @@ SHARED = Path(os.environ.get("SLMAP_SHARED_GEODATA", REPO.parent / "shared" / "g
 sys.path[:0] = [str(REPO / "src"), str(HERE)]
 sys.dont_write_bytecode = True  # nothing is written into the repo but bench/_out
 
+import _warm  # noqa: E402  (bench/ is on sys.path from here on)
+
 MB = 1_000_000
 
 #: Goals against the fair baseline (ratios slmap / baseline, medians of one run).
@@ -285,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     son_la(args.reps, rows, notes)
     if not args.son_la_only:
         national(args.reps, rows, notes, args.quick)
+    _warm.measure(args.reps, rows, notes, national=not args.son_la_only)
     head = ("measure", "slmap", "fair baseline", "ratio", "goal", "verdict")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     print(

@@ -212,8 +212,24 @@ def approximate_communes(
         message = f"approximate boundaries: found {found!r}, expected one of {', '.join(expected)}"
         raise _input_error(message, "invalid_option")
     table = _registry_frame(layout)
-    old = _registry_frame("legacy")
     codes = _normalise_codes(province_codes, sorted(table["provinceCode"].unique()))
+    from slmap import cache
+
+    parts = {"function": "approximate_communes", "codes": codes, "layout": layout, "method": method}
+    named = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} provinces"
+    about = f"approximate communes ({method}) of province {named}, layout {layout}"
+    result, problems = cache.cached_geoframe(
+        "approx", parts, lambda: _built(table, codes, layout, method), about
+    )
+    result.attrs["problems"] = problems
+    return result
+
+
+def _built(
+    table: pd.DataFrame, codes: list[str], layout: str, method: str
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """:func:`approximate_communes` itself: the cells and the problems found."""
+    old = _registry_frame("legacy")
     problems: list[Problem] = []
 
     def warn(message: str, code: str | None, kind: str) -> None:
@@ -312,8 +328,8 @@ def approximate_communes(
         crs=4326,
     )
     result = result.sort_values("commune_code", kind="stable").reset_index(drop=True)
-    result.attrs.update(approximate=True, method=method, layout=layout, problems=problems)
-    return result
+    result.attrs.update(approximate=True, method=method, layout=layout)
+    return result, problems
 
 
 def iou_by_commune(

@@ -295,6 +295,19 @@ def older_layout_communes(
     given = communes[communes["commune_code"].isin(layouts.units("2025", province).commune_code)]
     if given.empty:
         raise InputError("no commune of the 2025 layout to split; expected 2025 commune codes")
+    from slmap import cache
+
+    given = given[["commune_code", given.geometry.name]]
+    parts = {"function": "older_layout_communes", "communes": given, "layout": lid}
+    parts["province"] = province
+    about = f"approximate {lid} communes split from {len(given)} communes of province {province}"
+    return cache.cached_geoframe("approx", parts, lambda: _split(given, lid, province), about)
+
+
+def _split(
+    given: gpd.GeoDataFrame, lid: str, province: str
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """:func:`older_layout_communes` itself, on the 2025 communes ``given``."""
     given = given.drop_duplicates("commune_code").to_crs(METRIC_CRS)
     geoms = clean_coverage(shapely.make_valid(given.geometry.to_numpy()), gap_width=200.0)
     geoms = [_polygonal(g) for g in geoms]

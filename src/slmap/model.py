@@ -7,62 +7,36 @@ validates, joins to official codes, places villages and measures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from slmap import layouts, levels
 from slmap.convert import communes_forward, villages_forward
+from slmap.coverage_repair import clean_commune_coverage
 from slmap.dates import AS_OF_HEADERS, fold_header, parse_date
 from slmap.errors import InputError, Problem, ValidationError
 from slmap.joins import join_communes_to_registry, resolve_village_communes
 from slmap.metrics import summarise
+from slmap.model_types import CoverageModel, Provenance, model_from_parts, model_parts
 from slmap.place import place_villages
 from slmap.province_scope import register_scope
-from slmap.simplify import clean_coverage
-from slmap.sources import BoundarySet, TableRead
+from slmap.sources import (
+    SAMPLE_DATES,
+    BoundarySet,
+    TableRead,
+    find_pinned,
+    locate_boundaries,
+    read_statistics,
+    read_village_table,
+    sample_register_path,
+)
 from slmap.statistics import apply_statistics
 from slmap.validate import check_boundaries, check_register, raise_or_split
 
 __all__ = ["CoverageModel", "Provenance", "build_model", "load_coverage"]
-
-
-@dataclass
-class Provenance:
-    """Where the model's data came from."""
-
-    boundaries: str
-    register: str
-    layout: str
-    sample: bool = False
-    approximate: bool = False
-    data_date: str | None = None
-    province_codes: tuple[str, ...] = ("14",)
-    statistics: str | None = None
-    as_of: str | None = None
-    input_layouts: dict[str, str] = field(default_factory=dict)
-    layout_reasons: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class CoverageModel:
-    """Communes, villages, former districts and province, with metrics.
-
-    See the package documentation for the columns of each table.
-    """
-
-    communes: gpd.GeoDataFrame
-    villages: gpd.GeoDataFrame
-    districts: gpd.GeoDataFrame | None
-    province: gpd.GeoDataFrame | None
-    provenance: Provenance
-    problems: list[Problem] = field(default_factory=list)
-    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
-    read_count: int = 0
 
 
 def load_coverage(
@@ -84,8 +58,13 @@ def load_coverage(
     as_of: str | None = None,
     uncovered_list: bool | None = None,
     verbose: bool = False,
+    use_cache: bool = True,
 ) -> CoverageModel:
     """Read, validate, join and measure: the whole pipeline.
+
+    The model is kept in the model cache (:mod:`slmap.cache`), keyed by
+    every argument, the bytes of every input file and slmap's own source: a
+    later call with the same inputs starts from it, problems included.
 
     Parameters
     ----------
@@ -122,6 +101,9 @@ def load_coverage(
         broadband (None: detect).
     verbose : bool
         List every unmatched unit instead of a short diagnosis.
+    use_cache : bool
+        False: build from the inputs, and read or write no cache entry
+        (approximate communes included).
 
     Raises
     ------
@@ -134,30 +116,52 @@ def load_coverage(
     >>> int(m.province["villages_no_mbb"].iloc[0])  # doctest: +SKIP
     123
     """
-    from slmap.sources import (
-        locate_boundaries,
-        read_statistics,
-        read_village_table,
-        sample_register_path,
+    arguments = dict(locals())  # every argument is keyed: a new one cannot be forgotten
+    from slmap import cache
+
+    if not arguments.pop("use_cache"):
+        with cache.bypassed():
+            return _read_and_build(arguments)
+    try:
+        parts = {"arguments": arguments, "implicit": _implicit_inputs()}
+    except Exception:  # e.g. a bad SLMAP_DATA_DIR: the build says what is wrong
+        return _read_and_build(arguments)
+    about = (
+        f"model of province {province}: boundaries {boundaries or 'found by slmap'}, register "
+        f"{register or 'the sample'}, layout {layout or 'of the boundaries'}"
+    )
+    return cache.cached(
+        "models", parts, lambda: _read_and_build(arguments), model_parts, model_from_parts, about
     )
 
+
+def _implicit_inputs() -> dict[str, object]:
+    """Files a call may read without naming them: pinned boundaries, the sample registers."""
+    pinned = {key: find_pinned(key) for key in ("communes", "districts")}
+    return {"pinned": pinned, "sample": [sample_register_path(d) for d in SAMPLE_DATES]}
+
+
+def _read_and_build(a: dict) -> CoverageModel:
+    """:func:`load_coverage` without the cache; ``a`` holds its arguments."""
     communes_set, outlines = locate_boundaries(
-        boundaries,
-        layer=layer,
-        code_field=code_field,
-        name_field=name_field,
-        district_field=district_field,
-        province=province,
-        approximate=approximate,
-        layout=layout,
+        a["boundaries"],
+        layer=a["layer"],
+        code_field=a["code_field"],
+        name_field=a["name_field"],
+        district_field=a["district_field"],
+        province=a["province"],
+        approximate=a["approximate"],
+        layout=a["layout"],
     )
-    sample = register is None
+    as_of, sample = a["as_of"], a["register"] is None
     if sample:
         register_path = sample_register_path(parse_date(as_of)) if as_of else sample_register_path()
     else:
-        register_path = Path(register)
-    table = read_village_table(register_path, encoding=encoding, sheet=sheet, kind=uncovered_list)
-    stats = read_statistics(statistics) if statistics is not None else None
+        register_path = Path(a["register"])
+    table = read_village_table(
+        register_path, encoding=a["encoding"], sheet=a["sheet"], kind=a["uncovered_list"]
+    )
+    stats = read_statistics(a["statistics"]) if a["statistics"] is not None else None
     date_given = None if sample or not as_of else parse_date(as_of)
     if as_of and not sample and date_given is None:
         raise InputError(f"--as-of {as_of!r}: expected a date such as 2022-12-31 or 31/12/2022")
@@ -166,13 +170,13 @@ def load_coverage(
         table,
         outlines=outlines,
         statistics=stats,
-        keep_going=keep_going,
+        keep_going=a["keep_going"],
         sample=sample,
-        province=province,
+        province=a["province"],
         data_date=date_given,
-        layout=layout,
-        input_layout=input_layout,
-        verbose=verbose,
+        layout=a["layout"],
+        input_layout=a["input_layout"],
+        verbose=a["verbose"],
     )
 
 
@@ -221,7 +225,7 @@ def build_model(
     # commune, are left out (each is named by an error above).
     communes = communes[communes["commune_code"].notna()]
     communes = communes[~communes["commune_code"].duplicated(keep="first")]
-    communes, coverage_problems = _clean_coverage(communes, communes_set.source)
+    communes, coverage_problems = clean_commune_coverage(communes, communes_set.source)
     problems += coverage_problems
     problems = _known_repairs(problems, communes_set.pinned)
     communes, conv_problems = communes_forward(
@@ -364,34 +368,3 @@ def _as_of(table: TableRead) -> str | None:
             "one date (YYYY-MM-DD or DD/MM/YYYY) for the whole register"
         )
     return dates.pop()
-
-
-def _clean_coverage(communes: gpd.GeoDataFrame, src: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Close slivers and overlaps between neighbouring communes, and say so.
-
-    Published files were often simplified polygon by polygon (the Sơn La
-    file has ~800 slivers and ~180 overlapping pairs). Made into a proper
-    coverage once here, every later step (placing villages, maps, exports)
-    sees each place in exactly one commune.
-    """
-    before = communes.geometry.to_numpy()
-    after = clean_coverage(before)
-    changed = ~shapely.equals(before, after)
-    if not changed.any():
-        return communes, []
-    moved = shapely.area(shapely.symmetric_difference(before[changed], after[changed])).sum()
-    lat = np.radians(communes.geometry.total_bounds[[1, 3]].mean())
-    km2 = moved * 111.32**2 * np.cos(lat) / 2  # each moved piece leaves one commune, joins another
-    problems = [
-        Problem(
-            src,
-            f"slivers and overlaps between neighbouring communes closed: {int(changed.sum())} of "
-            f"{len(communes)} communes adjusted, {km2:.1f} km² reassigned in all",
-            column="geometry",
-            severity="warning",
-            kind="coverage_cleaned",
-        )
-    ]
-    return communes.set_geometry(
-        gpd.GeoSeries(after, index=communes.index, crs=communes.crs)
-    ), problems

@@ -222,6 +222,12 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="List every unmatched unit instead of a short diagnosis.",
         ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            help="Build the model from the inputs, neither reading nor writing the model cache "
+            "(`slmap cache info` shows it).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -252,6 +258,7 @@ MODEL_OPTION_NAMES = (
     "as_of",
     "uncovered_list",
     "verbose",
+    "no_cache",
 )
 
 
@@ -281,6 +288,7 @@ def load_from_options(quiet: bool = False, **opts: Any):
         as_of=opts.get("as_of"),
         uncovered_list=True if opts.get("uncovered_list") else None,
         verbose=bool(opts.get("verbose")),
+        use_cache=not opts.get("no_cache"),
     )
     if not quiet:
         echo_warnings(model.problems)

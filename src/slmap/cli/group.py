@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "slmap.cli.change",
         "Villages newly covered or newly uncovered between two dates.",
     ),
+    "cache": (
+        "slmap.cli.cache",
+        "The model cache: validated models and approximate communes kept between commands.",
+    ),
     "export": (
         "slmap.cli.export",
         "Export layers to Shapefile, GeoPackage, GeoJSON, CSV or Excel, Vietnamese text intact.",
@@ -33,12 +37,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "slmap.cli.data",
         "Download the pinned public boundary files into the cache (checks SHA-256).",
     ),
+    "fetch-dem": (
+        "slmap.cli.terrain",
+        "Download the open DEM tiles covering a province into the cache (once).",
+    ),
     "map": (
         "slmap.cli.map",
         "Write the offline coverage map: one HTML file that opens with no network.",
     ),
     "plan": (
-        "slmap.cli.predict",
+        "slmap.cli.plan",
         "Choose new sites for villages reported without mobile broadband.",
     ),
     "predict": (

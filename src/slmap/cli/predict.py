@@ -1,4 +1,4 @@
-"""``slmap predict`` and ``slmap plan``: predicted coverage and new sites.
+"""``slmap predict``: predicted coverage of each village from radio sites.
 
 Thin layers over :mod:`slmap.predict` and :mod:`slmap.plan`; reads go
 through :mod:`slmap.sources.sites` and :mod:`slmap.terrain`, writes are atomic.
@@ -20,11 +20,15 @@ from slmap.errors import InputError
 from slmap.itm import CLIMATES, ItmSettings
 
 __all__ = [
+    "SYNTHETIC_NOTE",
+    "check_model",
     "check_raster",
+    "coverage_model_option",
     "coverage_outputs",
     "load_sites",
     "predict_command",
     "read_terrain",
+    "summary_format_option",
     "write_table",
 ]
 
@@ -137,7 +141,8 @@ def _sheet_name(frame: gpd.GeoDataFrame) -> str:
     return "prediction" if "predicted_mbb" in frame else "sites"
 
 
-def _model_option(func):
+def coverage_model_option(func):
+    """The options choosing the coverage model and its inputs (--sites, --model, --dem ...)."""
     func = click.option(
         "--max-range-km",
         type=click.FloatRange(min=0.1, max=200),
@@ -225,7 +230,8 @@ def _itm_options(func):
     return func
 
 
-_summary_format = click.option(
+#: --format of the summary printed by predict and plan.
+summary_format_option = click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -236,7 +242,7 @@ _summary_format = click.option(
 
 
 @cli.command("predict")
-@_model_option
+@coverage_model_option
 @_itm_options
 @model_options
 @click.option(
@@ -253,7 +259,7 @@ _summary_format = click.option(
     "the DEM's pixel size, same rule as per village; distance: the --radius-km buffers "
     "at 30 m. With a .gpkg --out, the covered area also goes to its 'coverage' layer.",
 )
-@_summary_format
+@summary_format_option
 @click.option("--overwrite", is_flag=True, help="Replace existing --out and --raster files.")
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
@@ -395,147 +401,3 @@ def _echo_summary(summary: dict, fmt: str) -> None:
         f"written: {summary['out']}",
     ]
     click.echo("\n".join(lines))
-
-
-@cli.command("plan")
-@_model_option
-@model_options
-@click.option(
-    "--candidates",
-    required=True,
-    help="Candidate sites (a site file), or 'auto': a 2 km grid near the villages to "
-    "serve (highest DEM cell of each grid block with --dem).",
-)
-@click.option(
-    "--new-sites",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Choose up to N new sites maximising households covered (default 5).",
-)
-@click.option(
-    "--cover-all",
-    is_flag=True,
-    help="Choose the fewest sites covering every coverable village instead.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Chosen sites (.csv, .geojson, .gpkg); the villages to serve go beside it "
-    "as NAME.villages.csv.",
-)
-@_summary_format
-@click.option("--overwrite", is_flag=True, help="Replace existing output files.")
-def plan_command(**kwargs: Any) -> None:
-    """Choose new sites for villages reported without mobile broadband.
-
-    The villages to serve are reported without mobile broadband and not
-    predicted covered by --sites. Maximal covering (--new-sites N) or set
-    covering (--cover-all), solved exactly with PuLP/CBC.
-    """
-    from slmap.plan import auto_candidates, choose_sites
-    from slmap.predict import predict_coverage
-
-    if kwargs["cover_all"] and kwargs["new_sites"] is not None:
-        raise InputError("give either --new-sites N or --cover-all, not both")
-    new_sites = None if kwargs["cover_all"] else (kwargs["new_sites"] or 5)
-    check_model(kwargs["coverage_model"], kwargs["dem"])
-    model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
-    table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
-    villages = model.villages
-    name, reach = kwargs["coverage_model"], kwargs["radius_km"]
-    dem = read_terrain(kwargs["dem"], name, [villages, table.sites], kwargs["max_range_km"] / 100)
-    opts = {"dem": dem, "radius_km": reach, "max_range_km": kwargs["max_range_km"]}
-    predicted = predict_coverage(villages, table.sites, name, **opts)["predicted_mbb"]
-    if kwargs["candidates"] == "auto":
-        serve = villages[~villages["mobile_broadband"].fillna(False).astype(bool) & ~predicted]
-        candidates = auto_candidates(serve, dem=dem, reach_km=reach if name == "distance" else 10)
-    else:
-        candidates = load_sites(Path(kwargs["candidates"]), bool(kwargs["keep_going"])).sites
-    result = choose_sites(villages, predicted, candidates, model=name, new_sites=new_sites, **opts)
-    out = kwargs["out"]
-    write_table(result.chosen, out, kwargs["overwrite"])
-    from slmap.export.atomic import atomic_write_bytes, csv_bytes
-
-    side = out.with_name(out.stem + ".villages.csv")
-    atomic_write_bytes(side, csv_bytes(result.villages), kwargs["overwrite"])
-    totals = result.totals | {
-        "model": name,
-        "candidates": len(candidates),
-        "out": str(out),
-        "villages_out": str(side),
-        "synthetic_sites": table.synthetic,
-    }
-    if kwargs["fmt"] == "json":
-        click.echo(json.dumps(totals, ensure_ascii=False))
-        return
-    note = f" — existing sites: {SYNTHETIC_NOTE}" if table.synthetic else ""
-    click.echo(f"plan ({name}, {len(candidates)} candidates){note}")
-    for row in result.chosen.itertuples():
-        click.echo(
-            f"  {row.site_id} ({row.geometry.x:.5f}, {row.geometry.y:.5f}): "
-            f"{row.villages_newly_covered} villages, {row.households_newly_covered} "
-            f"households, {row.people_newly_covered} people newly covered"
-        )
-    click.echo(
-        f"households newly covered: {totals['households_newly_covered']} of "
-        f"{totals['households_to_serve_before']} to serve; villages no candidate reaches: "
-        f"{totals['villages_unreachable']}; written: {out}, {side}"
-    )
-
-
-@cli.command("fetch-dem")
-@click.option(
-    "--province",
-    default="14",
-    show_default=True,
-    help="Province whose terrain to download (code or name, e.g. 14 or son-la); the tiles "
-    "cover its communes plus 35 km.",
-)
-@click.option(
-    "--source",
-    type=click.Choice(["copernicus", "srtm"]),
-    default="copernicus",
-    show_default=True,
-    help="copernicus: Copernicus DEM GLO-30 Public (30 m, free licence); srtm: SRTM 1 "
-    "arc-second (public domain).",
-)
-@click.option(
-    "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Destination folder (default: the user cache, dem/SOURCE).",
-)
-@click.option(
-    "--base-url",
-    help="Mirror to download from instead of the public address (also SLMAP_DEM_BASE_URL).",
-)
-def fetch_dem_command(
-    province: str, source: str, out_dir: Path | None, base_url: str | None
-) -> None:
-    """Download the open DEM tiles covering a province into the cache (once).
-
-    Tiles already there are kept; tiles absent upstream (sea) are listed.
-    Prints the tile paths and the --dem option that uses them.
-    """
-    from slmap.dem_fetch import SOURCES, fetch_dem, province_bounds, tile_corners
-    from slmap.progress import progress_steps
-    from slmap.registry import parse_provinces
-
-    codes = parse_provinces(province.replace("-", " ")) or ()
-    if len(codes) != 1:
-        raise InputError(f"--province {province!r}: give one province")
-    bounds = province_bounds(codes[0])
-    with progress_steps(len(tile_corners(bounds)), f"DEM tiles ({source})") as advance:
-        result = fetch_dem(
-            bounds, source=source, out_dir=out_dir, base_url=base_url, progress=advance
-        )
-    for url in result.missing:
-        click.echo(f"not available upstream (sea or not released): {url}", err=True)
-    for path in result.paths:
-        click.echo(str(path))
-    click.echo(
-        f"{len(result.paths)} tile(s) in {result.folder} ({len(result.downloaded)} downloaded now; "
-        f"licence: {SOURCES[source].licence})"
-    )
-    if result.paths:
-        click.echo(f"use: slmap predict --dem {result.folder} --model itm --sites SITES --out OUT")
