@@ -43,10 +43,16 @@ __all__ = ["STRADDLE_SHARE", "page_topology", "straddling_lines"]
 STRADDLE_SHARE = 0.1
 
 
-def _district_codes(communes: Any) -> np.ndarray:
-    if "district_code" not in communes:
-        return np.full(len(communes), None, dtype=object)
-    return np.array([None if pd.isna(c) else str(c) for c in communes["district_code"]], object)
+def _district_keys(frame: Any) -> list[Any]:
+    """Each row's former district as (code, name); None when both are missing."""
+
+    def column(name: str) -> list[Any]:
+        if name not in frame:
+            return [None] * len(frame)
+        return [None if pd.isna(v) else str(v) for v in frame[name]]
+
+    keys = zip(column("district_code"), column("district_name"), strict=True)
+    return [None if key == (None, None) else key for key in keys]
 
 
 def _shares(geoms: np.ndarray, districts: np.ndarray) -> dict[int, list[tuple[int, float]]]:
@@ -124,9 +130,9 @@ def _snap_ends(geoms: np.ndarray, lines: list[BaseGeometry]) -> np.ndarray:
 
 
 def _side_districts(topo, codes, straddles, districts) -> list[list[Any]]:
-    """District code on each side of each arc (one entry per polygon using it)."""
+    """District on each side of each arc (one entry per polygon using it)."""
     outlines = None if districts is None else np.asarray(districts.geometry.values, object)
-    dcodes = None if districts is None else _district_codes(districts)
+    keys = None if districts is None else _district_keys(districts)
     sides: list[list[Any]] = []
     for i, users in enumerate(topo.arc_users()):
         side = []
@@ -135,7 +141,7 @@ def _side_districts(topo, codes, straddles, districts) -> list[list[Any]]:
                 xy = topo.arc_coordinates(i)
                 mid = shapely.line_interpolate_point(shapely.LineString(xy), 0.5, normalized=True)
                 near = min(straddles[user][1], key=lambda d: outlines[d].distance(mid))
-                side.append(dcodes[near])
+                side.append(keys[near])
             else:
                 side.append(codes[user])
         sides.append(side)
@@ -171,8 +177,9 @@ def page_topology(model: Any, properties: list[dict[str, Any]], tolerance: float
     topo = build_topology(geoms, lines=extra)
     objects: dict[str, Any] = {"communes": properties}
     if has_districts:
-        sides = _side_districts(topo, _district_codes(communes), straddles, model.districts)
-        refs = [i for i, s in enumerate(sides) if len(s) != 2 or s[0] != s[1]]
+        sides = _side_districts(topo, _district_keys(communes), straddles, model.districts)
+        # outer edge (one side) or two districts; the extra lines have no sides here
+        refs = [i for i, s in enumerate(sides) if len(s) == 1 or len(set(s)) > 1]
         refs += [ref for parts in topo.lines for part in parts for ref in part]
         objects["districts"] = lines_object(refs)
     if getattr(model, "province", None) is not None and len(model.province):

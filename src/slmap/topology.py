@@ -187,8 +187,8 @@ def build_topology(
         for vertex); ``None`` or empty for a unit without geometry.
     lines : sequence of shapely geometries, optional
         Lines stored with the polygons (e.g. a district border inside a
-        commune). Their end points become junctions of the polygon rings they
-        lie on, so arcs on either side of them can be told apart.
+        commune). Their end points become junctions of the polygon rings that
+        have a vertex there, so arcs on either side of them can be told apart.
     step : float, default :data:`QUANTUM`
         Quantisation step in degrees; points closer than this merge.
 
