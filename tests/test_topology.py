@@ -191,7 +191,9 @@ def test_chieng_son_straddles_two_former_districts(sample_model) -> None:
     line = codes["03985"]
     chieng_son = simplified[list(communes.index).index("03985")]
     # the line crosses the commune: both ends lie on its border
-    ends = shapely.points(np.concatenate([shapely.get_coordinates(p)[[0, -1]] for p in line.geoms]))
+    ends = shapely.points(
+        np.concatenate([shapely.get_coordinates(p)[[0, -1]] for p in shapely.get_parts(line)])
+    )
     assert (shapely.distance(ends, chieng_son.boundary) < 2e-5).all()
     assert line.length > 0.05  # several km, not a sliver between sources
 

@@ -69,7 +69,7 @@ def _shares(geoms: np.ndarray, districts: np.ndarray) -> dict[int, list[tuple[in
 
 
 def straddling_lines(
-    geoms: np.ndarray, districts: Any, tolerance: float
+    geoms: np.ndarray, districts: Any, tolerance: float, originals: np.ndarray | None = None
 ) -> dict[int, tuple[BaseGeometry, list[int]]]:
     """Former-district borders inside communes that straddle districts.
 
@@ -81,6 +81,10 @@ def straddling_lines(
         Former district outlines, which tile the province.
     tolerance : float
         Simplification tolerance (degrees) of the lines.
+    originals : numpy.ndarray of shapely geometries, optional
+        The communes before simplification, to measure the shares of their
+        area in each district (the simplified ones overlap a district they
+        only border; districts made from the same communes then cost nothing).
 
     Returns
     -------
@@ -96,13 +100,14 @@ def straddling_lines(
     >>> d = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 2), box(1, 0, 3, 2)])
     >>> line, ds = straddling_lines(np.array([box(0.5, 0.5, 2, 1.5)]), d, 0)[0]
     >>> line.wkt, ds
-    ('MULTILINESTRING ((1 0.5, 1 1.5))', [0, 1])
+    ('LINESTRING (1 0.5, 1 1.5)', [0, 1])
     """
     if districts is None or not len(districts) or not len(geoms):
         return {}
     outlines = np.asarray(districts.geometry.values, dtype=object)
     out = {}
-    for c, shares in _shares(geoms, outlines).items():
+    measured = geoms if originals is None else np.asarray(originals, dtype=object)
+    for c, shares in _shares(measured, outlines).items():
         inside = sorted(d for d, share in shares if share >= STRADDLE_SHARE)
         if len(inside) < 2:
             continue
@@ -170,7 +175,11 @@ def page_topology(model: Any, properties: list[dict[str, Any]], tolerance: float
     communes = model.communes
     geoms = simplify_coverage(communes.geometry.values, tolerance)
     has_districts = getattr(model, "districts", None) is not None and len(model.districts)
-    straddles = straddling_lines(geoms, model.districts, tolerance) if has_districts else {}
+    straddles = (
+        straddling_lines(geoms, model.districts, tolerance, communes.geometry.values)
+        if has_districts
+        else {}
+    )
     extra = [line for line, _ in straddles.values()]
     if extra:
         geoms = _snap_ends(geoms, extra)

@@ -121,21 +121,29 @@ def _ring_table(polygons: np.ndarray, origin: np.ndarray, step: float):
     return grid[keep], point_ring[keep], part_poly[ring_part], ring_part, ring_pos
 
 
+def _count_distinct(first: np.ndarray, second: np.ndarray, n: int) -> np.ndarray:
+    """Per value of ``first`` (0..n-1): how many distinct ``second`` values go with it."""
+    order = np.lexsort((second, first))
+    a, b = first[order], second[order]
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return np.bincount(a[new], minlength=n)
+
+
 def _junctions(pid: np.ndarray, point_ring: np.ndarray, n_points: int) -> np.ndarray:
     """True for every point whose neighbours differ between its occurrences."""
-    starts = np.r_[0, np.flatnonzero(np.diff(point_ring)) + 1]
-    ends = np.r_[starts[1:], len(pid)]
+    starts = np.flatnonzero(np.diff(point_ring, prepend=-1))
+    ends = np.append(starts[1:], len(pid))
     idx = np.arange(len(pid))
     ring_of = np.repeat(np.arange(len(starts)), ends - starts)
     nxt = np.where(idx + 1 == ends[ring_of], starts[ring_of], idx + 1)
     prv = np.where(idx == starts[ring_of], ends[ring_of] - 1, idx - 1)
     a, b = pid[prv], pid[nxt]
-    pairs = np.unique(np.column_stack([pid, np.minimum(a, b), np.maximum(a, b)]), axis=0)
-    junction = np.bincount(pairs[:, 0], minlength=n_points) > 1
+    pair = np.minimum(a, b) * np.int64(n_points) + np.maximum(a, b)
+    junction = _count_distinct(pid, pair, n_points) > 1
     # a point visited twice by the same ring (the ring touches itself) is a junction too
-    twice = np.unique(np.column_stack([pid, ring_of]), axis=0)
-    seen = np.bincount(pid, minlength=n_points) > np.bincount(twice[:, 0], minlength=n_points)
-    return junction | seen
+    rings = _count_distinct(pid, ring_of, n_points)
+    return junction | (np.bincount(pid, minlength=n_points) > rings)
 
 
 class _ArcStore:
@@ -161,15 +169,12 @@ class _ArcStore:
 def _cut_ring(ring: np.ndarray, junction: np.ndarray, store: _ArcStore) -> list[int]:
     """Arc references of one closed ring (point ids without the closing repeat)."""
     cuts = np.flatnonzero(junction[ring])
+    twice = np.concatenate((ring, ring))
     if not len(cuts):  # no junction: start at the smallest id, as any twin ring does
         start = int(np.argmin(ring))
-        ring = np.roll(ring, -start)
-        return [store.add(np.r_[ring, ring[:1]])]
-    ring = np.roll(ring, -cuts[0])
-    cuts = cuts - cuts[0]
-    closed = np.r_[ring, ring[:1]]
-    bounds = np.r_[cuts, len(ring)]
-    return [store.add(closed[bounds[k] : bounds[k + 1] + 1]) for k in range(len(cuts))]
+        return [store.add(twice[start : start + len(ring) + 1])]
+    bounds = np.append(cuts, cuts[0] + len(ring)).tolist()
+    return [store.add(twice[bounds[k] : bounds[k + 1] + 1]) for k in range(len(cuts))]
 
 
 def build_topology(
@@ -215,7 +220,9 @@ def build_topology(
     line_parts, line_of = shapely.get_parts(extra, return_index=True)
     line_xy, line_part = shapely.get_coordinates(line_parts, return_index=True)
     line_grid = np.rint((line_xy - origin) / step).astype(np.int64)
-    keys, pid = np.unique(np.r_[grid, line_grid], axis=0, return_inverse=True)
+    both = np.concatenate((grid, line_grid))
+    packed, pid = np.unique((both[:, 0] << 32) + both[:, 1], return_inverse=True)
+    keys = np.column_stack((packed >> 32, packed & 0xFFFFFFFF))
     pid = pid.ravel()
     ring_pid, line_pid = pid[: len(grid)], pid[len(grid) :]
     junction = _junctions(ring_pid, point_ring, len(keys)) if len(grid) else np.zeros(0, bool)
