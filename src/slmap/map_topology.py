@@ -55,21 +55,35 @@ def _district_keys(frame: Any) -> list[Any]:
     return [None if key == (None, None) else key for key in keys]
 
 
-def _shares(geoms: np.ndarray, districts: np.ndarray) -> dict[int, list[tuple[int, float]]]:
-    """Commune index -> [(district index, share of the commune's area)] where overlapping."""
-    tree = shapely.STRtree(districts)
-    pairs = tree.query(geoms, predicate="overlaps")
+def _shares(
+    geoms: np.ndarray, districts: np.ndarray, own: np.ndarray
+) -> dict[int, list[tuple[int, float]]]:
+    """Commune index -> [(district index, share of the commune's area)] where overlapping.
+
+    A commune inside its own district (``own``, -1 unknown) is not measured.
+    """
+    shapely.prepare(districts)
+    inside = np.zeros(len(geoms), dtype=bool)
+    known = np.flatnonzero(own >= 0)
+    inside[known] = shapely.covered_by(geoms[known], districts[own[known]])
+    todo = np.flatnonzero(~inside)
+    pairs = shapely.STRtree(districts).query(geoms[todo], predicate="overlaps")
     out: dict[int, list[tuple[int, float]]] = {}
     if not pairs.shape[1]:
         return out
-    areas = shapely.area(shapely.intersection(geoms[pairs[0]], districts[pairs[1]]))
-    for c, d, a in zip(pairs[0], pairs[1], areas / shapely.area(geoms[pairs[0]]), strict=True):
+    communes = todo[pairs[0]]
+    areas = shapely.area(shapely.intersection(geoms[communes], districts[pairs[1]]))
+    for c, d, a in zip(communes, pairs[1], areas / shapely.area(geoms[communes]), strict=True):
         out.setdefault(int(c), []).append((int(d), float(a)))
     return out
 
 
 def straddling_lines(
-    geoms: np.ndarray, districts: Any, tolerance: float, originals: np.ndarray | None = None
+    geoms: np.ndarray,
+    districts: Any,
+    tolerance: float,
+    originals: np.ndarray | None = None,
+    own: list[Any] | None = None,
 ) -> dict[int, tuple[BaseGeometry, list[int]]]:
     """Former-district borders inside communes that straddle districts.
 
@@ -84,7 +98,11 @@ def straddling_lines(
     originals : numpy.ndarray of shapely geometries, optional
         The communes before simplification, to measure the shares of their
         area in each district (the simplified ones overlap a district they
-        only border; districts made from the same communes then cost nothing).
+        only border).
+    own : list, optional
+        Each commune's own district as ``(code, name)`` (see the model's
+        ``district_code`` and ``district_name``): a commune inside it is not
+        measured, so districts made from the communes themselves cost little.
 
     Returns
     -------
@@ -107,7 +125,9 @@ def straddling_lines(
     outlines = np.asarray(districts.geometry.values, dtype=object)
     out = {}
     measured = geoms if originals is None else np.asarray(originals, dtype=object)
-    for c, shares in _shares(measured, outlines).items():
+    index = {key: i for i, key in enumerate(_district_keys(districts))}
+    own_ix = np.array([index.get(key, -1) for key in own or [None] * len(geoms)], dtype=np.int64)
+    for c, shares in _shares(measured, outlines, own_ix).items():
         inside = sorted(d for d, share in shares if share >= STRADDLE_SHARE)
         if len(inside) < 2:
             continue
@@ -138,18 +158,15 @@ def _side_districts(topo, codes, straddles, districts) -> list[list[Any]]:
     """District on each side of each arc (one entry per polygon using it)."""
     outlines = None if districts is None else np.asarray(districts.geometry.values, object)
     keys = None if districts is None else _district_keys(districts)
-    sides: list[list[Any]] = []
-    for i, users in enumerate(topo.arc_users()):
-        side = []
-        for user in users:
-            if user in straddles:
-                xy = topo.arc_coordinates(i)
-                mid = shapely.line_interpolate_point(shapely.LineString(xy), 0.5, normalized=True)
-                near = min(straddles[user][1], key=lambda d: outlines[d].distance(mid))
-                side.append(keys[near])
-            else:
-                side.append(codes[user])
-        sides.append(side)
+
+    def side(arc: int, user: int) -> Any:
+        if user not in straddles:
+            return codes[user]
+        xy = topo.arc_coordinates(arc)
+        mid = shapely.line_interpolate_point(shapely.LineString(xy), 0.5, normalized=True)
+        return keys[min(straddles[user][1], key=lambda d: outlines[d].distance(mid))]
+
+    sides = [[side(i, u) for u in users] for i, users in enumerate(topo.arc_users())]
     return sides
 
 
@@ -175,8 +192,9 @@ def page_topology(model: Any, properties: list[dict[str, Any]], tolerance: float
     communes = model.communes
     geoms = simplify_coverage(communes.geometry.values, tolerance)
     has_districts = getattr(model, "districts", None) is not None and len(model.districts)
+    keys = _district_keys(communes)
     straddles = (
-        straddling_lines(geoms, model.districts, tolerance, communes.geometry.values)
+        straddling_lines(geoms, model.districts, tolerance, communes.geometry.values, keys)
         if has_districts
         else {}
     )
@@ -186,7 +204,7 @@ def page_topology(model: Any, properties: list[dict[str, Any]], tolerance: float
     topo = build_topology(geoms, lines=extra)
     objects: dict[str, Any] = {"communes": properties}
     if has_districts:
-        sides = _side_districts(topo, _district_keys(communes), straddles, model.districts)
+        sides = _side_districts(topo, keys, straddles, model.districts)
         # outer edge (one side) or two districts; the extra lines have no sides here
         refs = [i for i, s in enumerate(sides) if len(s) == 1 or len(set(s)) > 1]
         refs += [ref for parts in topo.lines for part in parts for ref in part]

@@ -319,7 +319,17 @@ def to_json(topo: Topology, objects: dict[str, Any]) -> dict[str, Any]:
                 ],
             }
         out[name] = value
-    arcs = [np.r_[arc[:1], np.diff(arc, axis=0)].tolist() for arc in topo.arcs]
+    arcs: list[Any] = []
+    if topo.arcs:  # delta-code all arcs at once: each first point stays absolute
+        lengths = np.array([len(arc) for arc in topo.arcs])
+        flat = np.concatenate(topo.arcs)
+        steps = np.diff(flat, axis=0, prepend=flat[:1])
+        firsts = np.cumsum(lengths) - lengths
+        steps[firsts] = flat[firsts]
+        points = steps.tolist()
+        arcs = [
+            points[a:b] for a, b in zip(firsts.tolist(), (firsts + lengths).tolist(), strict=True)
+        ]
     return {
         "type": "Topology",
         "transform": {"scale": [topo.step, topo.step], "translate": list(topo.origin)},
