@@ -57,7 +57,7 @@ def test_input_text_is_never_raw_html() -> None:
 def test_layers_and_properties() -> None:
     model = synthetic_model(sample=True, approximate=True)
     data = _data(render.build_map(model, metric="fibre_hh_share", lang="en"))
-    communes = data["communes"]["features"]
+    communes = data["topology"]["objects"]["communes"]["geometries"]
     assert len(communes) == 4
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
     assert [f["properties"]["v"] for f in communes][:2] == ["38.6 %", None]
@@ -72,7 +72,7 @@ def test_layers_and_properties() -> None:
     assert data["title"]["sample"] and data["title"]["approximate"]
     assert data["s"]["sample"].startswith("SAMPLE DATA")
     assert data["legend"]["nodataCount"] == 2
-    assert data["districts"] and data["province"]
+    assert set(data["topology"]["objects"]) == {"communes", "districts", "province"}
 
 
 def test_vietnamese_by_default() -> None:
@@ -149,7 +149,7 @@ def test_real_communes_simplify_without_gaps_or_overlaps(shared_geodata: Path) -
 def test_sample_map_size_and_counts(sample_model, tmp_path: Path) -> None:
     fmap = render.build_map(sample_model)
     data = _data(fmap)
-    assert len(data["communes"]["features"]) == 75
+    assert len(data["topology"]["objects"]["communes"]["geometries"]) == 75
     assert len(data["uncovered"]["n"]) == 123
     assert len(data["covered"]["n"]) == 1825 - 123
     assert not data["canvas"]

@@ -15,12 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from shapely.geometry import mapping
 
 from slmap import i18n
 from slmap.classify import Classification
 from slmap.dates import display_date
-from slmap.simplify import simplify_coverage
 
 __all__ = [
     "CANVAS_COMMUNES",
@@ -28,12 +26,11 @@ __all__ = [
     "CHANGE_METRIC",
     "LAZY_VILLAGES",
     "VILLAGE_IDS_MAX",
-    "commune_features",
+    "commune_properties",
     "district_communes",
     "json_value",
     "legend_data",
     "metric_unit",
-    "outline_features",
     "page_strings",
     "title_block",
     "village_data",
@@ -58,24 +55,6 @@ def json_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def outline_features(frame: Any, tolerance: float, name_col: str) -> dict[str, Any] | None:
-    if frame is None or not len(frame):
-        return None
-    geoms = simplify_coverage(frame.geometry.values, tolerance)
-    names = frame[name_col] if name_col in frame else pd.Series("", index=frame.index)
-    return feature_collection(
-        [
-            {"type": "Feature", "geometry": mapping(g), "properties": {"name": json_value(n)}}
-            for g, n in zip(geoms, names, strict=True)
-            if not g.is_empty
-        ]
-    )
-
-
 def format_metric(metric: str, value: Any, lang: str) -> str | None:
     value = json_value(value)
     if value is None:
@@ -85,14 +64,18 @@ def format_metric(metric: str, value: Any, lang: str) -> str | None:
     return i18n.format_percent(value, lang)
 
 
-def commune_features(model: Any, metric: str, cls: Classification, lang: str, tolerance: float):
+def commune_properties(
+    model: Any, metric: str, cls: Classification, lang: str
+) -> list[dict[str, Any]]:
+    """What the page shows of each commune, in the communes' order.
+
+    ``code``, ``name``, ``v`` the metric as text, ``k`` its class (-1 no
+    data), ``u`` villages without mobile broadband and ``n`` villages. The
+    geometry travels apart, as a topology (see :mod:`slmap.map_topology`).
+    """
     communes = model.communes
-    geoms = simplify_coverage(communes.geometry.values, tolerance)
-    features = []
-    for code, row, geom, k in zip(
-        communes.index, communes.itertuples(), geoms, cls.classes, strict=True
-    ):
-        props = {
+    return [
+        {
             "code": str(code),
             "name": json_value(row.commune_name),
             "v": format_metric(metric, getattr(row, metric), lang),
@@ -100,8 +83,8 @@ def commune_features(model: Any, metric: str, cls: Classification, lang: str, to
             "u": json_int(row.villages_no_mbb),
             "n": json_int(row.villages),
         }
-        features.append({"type": "Feature", "geometry": mapping(geom), "properties": props})
-    return feature_collection(features)
+        for code, row, k in zip(communes.index, communes.itertuples(), cls.classes, strict=True)
+    ]
 
 
 SIGNALS = ("none", "2g", "3g", "4g", "5g")

@@ -26,7 +26,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from slmap import assets, i18n, map_answers, map_data
+from slmap import assets, i18n, map_answers, map_data, map_topology
 from slmap.classify import METRIC_KEYS, bad_option, classify
 from slmap.simplify import DEFAULT_TOLERANCE
 
@@ -52,7 +52,9 @@ class _Layers(MacroElement):
     def __init__(self, groups: dict[str, str], data: str, extra_head: str = "") -> None:
         super().__init__()
         self._name = "SlmapLayers"
-        self.head = assets.head_html() + extra_head
+        # the TopoJSON decoder of the communes and outlines (slmap.map_topology)
+        decoder = assets.asset_text("vendor/topojson-client/topojson-client.min.js")
+        self.head = assets.head_html() + "\n" + assets.script_tag(decoder) + extra_head
         self.groups = "{" + ",".join(f"{k}:{v}" for k, v in groups.items()) + "}"
         self.data = data
         # folium compiles rendered scripts as Jinja (~1 s per 10 MB; "{{" in a name
@@ -158,15 +160,15 @@ def build_map(
         "legend": map_data.legend_data(cls, metric_label, unit),
         "nodataColor": "#d9d9d9",
         "title": map_data.title_block(model, metric_label, lang, change),
-        "communes": map_data.commune_features(model, metric, cls, lang, tolerance),
+        "topology": map_topology.page_topology(
+            model, map_data.commune_properties(model, metric, cls, lang), tolerance
+        ),
         "communeNames": {
             str(code): map_data.json_value(name)
             for code, name in model.communes["commune_name"].items()
         },
         "canvas": canvas,
         "change": change is not None,
-        "districts": map_data.outline_features(model.districts, tolerance, "district_name"),
-        "province": map_data.outline_features(model.province, tolerance, "province_name"),
         "districtLegend": i18n.t(
             "legend_district" if layout == "2025" else "layer_districts_current", lang
         ),
@@ -197,10 +199,11 @@ def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str)
     groups = {"communes": folium.FeatureGroup(name=label)}
     for key, name in data["layerNames"].items():
         groups[key] = folium.FeatureGroup(name=name)
-    if data["districts"] is not None:
+    outlines = data["topology"]["objects"]
+    if "districts" in outlines:
         label = "layer_districts" if layout == "2025" else "layer_districts_current"
         groups["districts"] = folium.FeatureGroup(name=i18n.t(label, lang))
-    if data["province"] is not None:
+    if "province" in outlines:
         groups["province"] = folium.FeatureGroup(name=i18n.t("layer_province", lang))
     extra_head = ""
     if data.get("predict"):

@@ -360,6 +360,13 @@
         [S.field_no_mbb, p.u === null ? S.legend_nodata : p.u + " / " + p.n, p.u > 0 ? "slmap-bad" : null]
       ]);
     }
+    /* communes and outlines arrive as one TopoJSON topology: every border stored
+     * once (see slmap.map_topology), decoded by the vendored topojson-client;
+     * the outlines are stitched from the communes' arcs */
+    var topo = D.topology, shapes = topo.objects;
+    D.communes = topojson.feature(topo, shapes.communes);
+    D.districts = shapes.districts ? topojson.mesh(topo, shapes.districts) : null;
+    D.province = shapes.province ? topojson.mesh(topo, shapes.province) : null;
     var communes = L.geoJSON(D.communes, {
       renderer: renderer,
       style: communeStyle,
