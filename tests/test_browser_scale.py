@@ -23,6 +23,7 @@ import pytest
 from shapely.geometry import box
 
 from _browser import assert_clean, open_map
+from slmap.map_data import search_fold
 from slmap.render import render_html
 from slmap.schema import signal_flags
 
@@ -245,11 +246,22 @@ def test_search_finds_village_codes(tmp_path: Path) -> None:
     vid = str(model.villages["village_id"].iloc[4321])
     queries = [vid, vid.lower(), "t0043", "ban ko"]
 
-    def action(page):
-        return [page.evaluate(SEARCH, q) for q in queries]
+    hostile = [
+        "  Bản\u00a0\u2003Đông\tSẲNG\u3000",
+        unicodedata.normalize("NFD", "Mường Chiên"),
+        "ΟΔΟΣ Σ",
+        "İstanbul ﬁ ß",
+        "a\u0001b\ufeff",
+        "\u1e9e\u0130\u212a",
+    ]
 
-    seen, report = open_map(path, action)
+    def action(page):
+        folded = page.evaluate("(xs) => xs.map(x => window.slmapFold(x))", hostile)
+        return folded, [page.evaluate(SEARCH, q) for q in queries]
+
+    (folded, seen), report = open_map(path, action)
     assert_clean(report)
+    assert folded == [search_fold(text) for text in hostile]  # the page ships these folds
     for text, got in zip(queries, seen, strict=True):
         assert got["names"] == expected_search(model, text, ids=True)[0], text
     assert seen[0]["names"] == [f"{model.villages['village_name'].iloc[4321]} ({vid})"]

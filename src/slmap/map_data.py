@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "CANVAS_VILLAGES",
     "CHANGE_METRIC",
     "LAZY_VILLAGES",
+    "SEARCH_SEP",
     "VILLAGE_IDS_MAX",
     "commune_features",
     "district_communes",
@@ -35,6 +37,8 @@ __all__ = [
     "metric_unit",
     "outline_features",
     "page_strings",
+    "search_fold",
+    "search_order",
     "title_block",
     "village_data",
     "village_layers",
@@ -127,17 +131,62 @@ def int_column(series: pd.Series) -> list[int]:
     return pd.to_numeric(series, errors="coerce").fillna(-1).round().astype(np.int64).tolist()
 
 
-def village_columns(
-    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int]
-) -> dict[str, Any]:
-    """Villages as parallel columns (compact: ~55 bytes a village).
+#: Whitespace as JavaScript's ``\\s`` and ``String.prototype.trim`` know it.
+JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACES = re.compile(f"[{JS_SPACE}]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+#: Separates the folded names of a layer in the page's search string.
+SEARCH_SEP = "\u0001"
 
-    ``n`` name, ``c`` commune (index into ``communeCodes``), ``d`` former
-    district (index into ``districtNames``, -1 unknown), ``x``/``y`` lon/lat
-    times 1e5, ``h`` households and ``p`` population (-1 unknown), ``f`` flags:
-    bits 0-2 signal (index into none/2g/3g/4g/5g), bit 3 mobile broadband,
-    bits 4-5 fibre and 6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated.
+
+def search_fold(text: str) -> str:
+    """The page's accent folding (``slmapFold`` in slmap.js), the same character for character.
+
+    NFD, combining marks U+0300-U+036F dropped, đ -> d, lower case, runs of
+    JavaScript whitespace to one space, trimmed.
+
+    Examples
+    --------
+    >>> search_fold("  Bản Đông\u00a0\u00a0SẲNG ")
+    'ban dong sang'
     """
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    text = text.replace("\u0111", "d").replace("\u0110", "D").lower()
+    return _JS_SPACES.sub(" ", text).strip(" ")
+
+
+def search_order(names: list[str]) -> tuple[list[int], list[str]]:
+    """The order of ``names`` by folded name (as the page compares: UTF-16 code units),
+    ties in their given order, and the folded names in that order.
+
+    Examples
+    --------
+    >>> search_order(["Bản Ót", "bản a", "Bản Ơn", "Ban A"])
+    ([1, 3, 2, 0], ['ban a', 'ban a', 'ban on', 'ban ot'])
+    """
+    folded = [search_fold(n).replace(SEARCH_SEP, "\ufffd") for n in names]
+    order = sorted(range(len(names)), key=lambda i: folded[i].encode("utf-16-be"))
+    return order, [folded[i] for i in order]
+
+
+def village_columns(
+    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int], ids: bool = False
+) -> dict[str, Any]:
+    """Villages as parallel columns (compact: ~70 bytes a village), in search order.
+
+    The villages are ordered by folded name (:func:`search_order`), so the
+    page's search finds the first matches first. ``n`` name, ``s`` the folded
+    names joined by U+0001 (U+0001 inside a name becomes U+FFFD), ``c`` commune
+    (index into ``communeCodes``), ``d`` former district (index into
+    ``districtNames``, -1 unknown), ``x``/``y`` lon/lat times 1e5, ``h``
+    households and ``p`` population (-1 unknown), ``f`` flags: bits 0-2 signal
+    (index into none/2g/3g/4g/5g), bit 3 mobile broadband, bits 4-5 fibre and
+    6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated; with ``ids``
+    ``i`` the village codes.
+    """
+    names = ["" if json_value(v) is None else str(v) for v in villages["village_name"]]
+    order, folded = search_order(names)
+    villages = villages.iloc[order]
     signal = villages["mobile_signal"].map({s: i for i, s in enumerate(SIGNALS)})
     flags = (
         signal.fillna(0).astype(int).to_numpy()
@@ -146,9 +195,9 @@ def village_columns(
         + 64 * tristate(villages, "grid_power")
         + 256 * villages["location_estimated"].astype(bool).to_numpy()
     )
-    names = villages["village_name"].astype(object)
     return {
-        "n": ["" if json_value(v) is None else str(v) for v in names],
+        "n": [names[i] for i in order],
+        "s": SEARCH_SEP.join(folded),
         "c": [code_ix.get(str(c), -1) for c in villages["commune_code"]],
         "d": [district_ix.get(str(d), -1) for d in villages["district_name"]],
         "x": np.round(villages["lon"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
@@ -156,7 +205,7 @@ def village_columns(
         "h": int_column(villages["households"]),
         "p": int_column(villages["population"]),
         "f": flags.astype(np.int64).tolist(),
-    }
+    } | ({"i": [str(v) for v in villages["village_id"]]} if ids else {})
 
 
 def province_name(model: Any, lang: str = "vi") -> str:
@@ -306,10 +355,10 @@ def village_data(layers: dict, model: Any, canvas: bool) -> dict[str, Any]:
         key: zoom if canvas and len(layers[key][0]) > limit else 0
         for key, (limit, zoom) in LAZY_VILLAGES.items()
     }
-    data = {key: village_columns(frame, code_ix, district_ix) for key, (frame, _) in layers.items()}
-    if len(villages) <= VILLAGE_IDS_MAX:  # village codes are searchable on maps of this size
-        for key, (frame, _) in layers.items():
-            data[key]["i"] = [str(v) for v in frame["village_id"]]
+    ids = len(villages) <= VILLAGE_IDS_MAX  # village codes are searchable on maps of this size
+    data = {
+        key: village_columns(frame, code_ix, district_ix, ids) for key, (frame, _) in layers.items()
+    }
     return data | {
         "communeCodes": codes,
         "districtNames": district_names,

@@ -13,7 +13,6 @@
   var CELL = 5000; /* grid cell side: 0.05 degree in the columns' 1e-5 degree units */
   var LOAD_PAD = 0.2, KEEP_PAD = 0.6; /* cells load inside the view padded by LOAD_PAD and
                                          stay loaded while inside the view padded by KEEP_PAD */
-  var CHUNK = 20000; /* names folded per step of the search index */
   var SEP = "\u0001";
 
   /* cell -> village numbers of the columns V: {x0, y0, nx, ny, start, order} */
@@ -48,18 +47,6 @@
   function inRange(r, c, nx) {
     var cx = c % nx, cy = (c - cx) / nx;
     return cx >= r.cx0 && cx <= r.cx1 && cy >= r.cy0 && cy <= r.cy1;
-  }
-
-  /* accent folding of many names at once: slmapFold of each, joined by SEP */
-  function foldJoined(text) {
-    return text.normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .replace(/\u0111/g, "d")
-      .replace(/\u0110/g, "D")
-      .toLowerCase()
-      .replace(/\s+/g, " ")
-      .replace(/ ?\u0001 ?/g, SEP)
-      .trim();
   }
 
   /* `limit` village numbers with the smallest (folded text, number), ascending */
@@ -191,80 +178,84 @@
         "slmap-newly-uncovered", 0).addTo(groups.newlyUncovered);
     }
 
-    /* ---- the search index of villages: j numbers the villages of every layer in turn;
-     * F folded names, G the same without spaces; FI, GI the same of codes ---- */
+    /* ---- the search index of villages. Each layer's villages come ordered by folded
+     * name (slmap.map_data.search_order) with the folded names joined by SEP in V.s:
+     * a scan meets the first matches first. Per layer: F = V.s, G = F without spaces,
+     * OF / OG where each village's text starts in F / G (built in idle time after
+     * ready, or by the first search). Codes (small maps only) are folded one by one. ---- */
     var layers = [[D.uncovered, groups.uncovered], [D.covered, groups.covered]];
     if (D.change) layers.push([D.newlyUncovered, groups.newlyUncovered]);
-    var first = [], total = 0;
-    layers.forEach(function (pair) { first.push(total); total += pair[0].n.length; });
-    var F = [], G = [], FI = [], GI = [], built = 0, scheduled = false;
+    var searchable = null;
 
-    /* fold the names of villages j0 .. j1 - 1 (within one layer) */
-    function foldNames(V, i0, i1) {
-      var names = V.n.slice(i0, i1);
-      var joined = names.join(SEP);
-      var folded = foldJoined(joined).split(SEP);
-      if (folded.length !== names.length || joined.split(SEP).length !== names.length) {
-        folded = names.map(api.fold); /* a name holding SEP itself: one at a time */
-      }
-      for (var k = 0; k < folded.length; k++) {
-        F.push(folded[k]);
-        G.push(folded[k].replace(/ /g, ""));
-        if (V.i) {
-          var id = api.fold(V.i[i0 + k]);
-          FI.push(id); GI.push(id.replace(/ /g, ""));
-        }
-      }
+    function offsets(text, n) {
+      var out = new Int32Array(n + 1), p = 0;
+      for (var j = 1; j < n; j++) { p = text.indexOf(SEP, p) + 1; out[j] = p; }
+      out[n] = text.length + 1;
+      return out;
     }
-    /* one step of the index; false once complete */
-    function step() {
-      if (built >= total) return false;
-      var L0 = 0;
-      while (L0 + 1 < layers.length && first[L0 + 1] <= built) L0++;
-      var V = layers[L0][0], i0 = built - first[L0];
-      var i1 = Math.min(V.n.length, i0 + CHUNK);
-      foldNames(V, i0, i1);
-      built += i1 - i0;
-      return built < total;
+    function prepare() {
+      if (searchable) return searchable;
+      searchable = layers.map(function (pair) {
+        var V = pair[0], n = V.n.length;
+        var F = typeof V.s === "string" ? V.s : V.n.map(function (name) {
+          return api.fold(name).replace(/\u0001/g, "\ufffd"); }).join(SEP);
+        var G = F.replace(/ /g, ""), ids = null;
+        if (V.i) ids = V.i.map(function (id) { var f = api.fold(id); return [f, f.replace(/ /g, "")]; });
+        return { V: V, group: pair[1], n: n, F: F, G: G, OF: offsets(F, n), OG: offsets(G, n),
+          ids: ids };
+      });
+      return searchable;
     }
-    function buildAll() { while (step()) { /* fold every remaining chunk */ } }
-    function idle() {
-      var start = Date.now();
-      while (Date.now() - start < 12) if (!step()) return;
-      if (window.requestIdleCallback) window.requestIdleCallback(idle, { timeout: 200 });
-      else setTimeout(idle, 0);
-    }
-    function schedule() {
-      if (scheduled) return;
-      scheduled = true;
-      setTimeout(idle, 0);
-    }
-    window.addEventListener("slmap:ready", schedule);
+    window.addEventListener("slmap:ready", function () {
+      if (window.requestIdleCallback) window.requestIdleCallback(prepare, { timeout: 1000 });
+      else setTimeout(prepare, 0);
+    });
 
-    function layerOf(j) {
-      var k = layers.length - 1;
-      while (first[k] > j) k--;
-      return k;
-    }
-    function entry(j, kind) {
-      var k = layerOf(j), V = layers[k][0], i = j - first[k];
-      var code = D.communeCodes[V.c[i]];
-      var sub = S.kind_village + " · " + (D.communeNames[code] || code);
-      return { f: kind === 2 ? FI[j] : F[j],
-        name: kind === 2 ? V.n[i] + " (" + V.i[i] + ")" : V.n[i],
-        sub: sub, kind: kind, V: V, i: i, group: layers[k][1] };
-    }
-    /* villages of (folded) query q: counts and the `limit` first of each list */
-    function scan(q, qs, sq, Fk, Gk, limit) {
-      var out = { starts: [], contains: [], n: 0 };
-      for (var j = 0; j < Gk.length; j++) {
-        if (Gk[j].indexOf(qs) < 0) continue;
+    function textOf(x, j) { return x.F.substring(x.OF[j], x.OF[j + 1] - 1); }
+    function isStart(f, q, sq) { return f.lastIndexOf(q, 0) === 0 || f.indexOf(sq) >= 0; }
+    /* matches of one layer's names: count, and the first `limit` starting a word / not */
+    function scanNames(x, q, qs, sq, limit) {
+      var out = { starts: [], contains: [], n: 0 }, G = x.G, OG = x.OG, j = 0, p = 0;
+      while ((p = G.indexOf(qs, p)) >= 0) {
+        while (OG[j + 1] <= p) j++;
         out.n++;
-        var f = Fk[j];
-        keepBest(f.lastIndexOf(q, 0) === 0 || f.indexOf(sq) >= 0 ? out.starts : out.contains,
-          j, Fk, limit);
+        if (out.starts.length < limit || out.contains.length < limit) {
+          var f = textOf(x, j), list = isStart(f, q, sq) ? out.starts : out.contains;
+          if (list.length < limit) list.push({ f: f, x: x, i: j, kind: 1 });
+        }
+        p = OG[j + 1];
       }
       return out;
+    }
+    /* matches of one layer's codes, the `limit` first of each list in folded order */
+    function scanIds(x, q, qs, sq, limit) {
+      var out = { starts: [], contains: [], n: 0 };
+      if (!x.ids) return out;
+      var F = x.ids.map(function (p) { return p[0]; });
+      for (var j = 0; j < x.ids.length; j++) {
+        if (x.ids[j][1].indexOf(qs) < 0) continue;
+        out.n++;
+        keepBest(isStart(F[j], q, sq) ? out.starts : out.contains, j, F, limit);
+      }
+      function hit(j) { return { f: F[j], x: x, i: j, kind: 2 }; }
+      out.starts = out.starts.map(hit);
+      out.contains = out.contains.map(hit);
+      return out;
+    }
+    /* hits of every layer in folded order, ties in layer order (a stable merge) */
+    function merged(lists, limit) {
+      var all = [];
+      lists.forEach(function (list, k) { list.forEach(function (h) { all.push([h, k]); }); });
+      all.sort(function (a, b) {
+        return a[0].f < b[0].f ? -1 : a[0].f > b[0].f ? 1 : a[1] - b[1] || a[0].i - b[0].i;
+      });
+      return all.slice(0, limit).map(function (a) { return a[0]; });
+    }
+    function entry(h) {
+      var V = h.x.V, i = h.i, code = D.communeCodes[V.c[i]];
+      return { f: h.f, name: h.kind === 2 ? V.n[i] + " (" + V.i[i] + ")" : V.n[i],
+        sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: h.kind, V: V, i: i,
+        group: h.x.group };
     }
 
     /* What the search box shows for folded query q: `shown` (at most `limit` entries:
@@ -272,23 +263,26 @@
      * village names, village codes, each in folded order) and `total` found. `index`
      * holds the commune and district entries, sorted by kind and folded name. */
     function find(q, index, limit) {
-      buildAll();
       var qs = q.replace(/ /g, ""), sq = " " + q;
       var starts = [], contains = [];
       index.forEach(function (e) {
-        if (e.f.replace(/ /g, "").indexOf(qs) < 0) return;
-        (e.f.lastIndexOf(q, 0) === 0 || e.f.indexOf(sq) >= 0 ? starts : contains).push(e);
+        if (e.f.replace(/ /g, "").indexOf(qs) >= 0) (isStart(e.f, q, sq) ? starts : contains).push(e);
       });
-      var names = scan(q, qs, sq, F, G, limit), ids = scan(q, qs, sq, FI, GI, limit);
-      var found = starts.length + contains.length + names.n + ids.n;
-      function add(list, js, kind) {
-        for (var k = 0; k < js.length && list.length < limit; k++) list.push(entry(js[k], kind));
+      var found = starts.length + contains.length;
+      var names = prepare().map(function (x) { return scanNames(x, q, qs, sq, limit); });
+      var ids = searchable.map(function (x) { return scanIds(x, q, qs, sq, limit); });
+      names.concat(ids).forEach(function (r) { found += r.n; });
+      function add(list, key) {
+        [names, ids].forEach(function (per) {
+          var room = Math.max(0, limit - list.length);
+          merged(per.map(function (r) { return r[key]; }), room).forEach(function (h) {
+            list.push(entry(h));
+          });
+        });
       }
-      add(starts, names.starts, 1);
-      add(starts, ids.starts, 2);
+      add(starts, "starts");
       var shown = starts.slice(0, limit);
-      add(contains, names.contains, 1);
-      add(contains, ids.contains, 2);
+      add(contains, "contains");
       return { shown: shown.concat(contains.slice(0, limit - shown.length)), total: found };
     }
     return { find: find, layers: pointLayers };
