@@ -23,7 +23,7 @@ import pytest
 from shapely.geometry import box
 
 from _browser import assert_clean, open_map
-from slmap.map_data import search_fold
+from slmap.page_search import search_fold
 from slmap.render import render_html
 from slmap.schema import signal_flags
 
@@ -210,8 +210,8 @@ def test_markers_follow_the_view_at_zoom_11(big_page) -> None:
             assert len(drawn) == len(seen["seen"][key])  # one marker a village
             in_view = {tuple(p) for p in points[_inside(points, seen["bounds"])]}
             assert in_view and in_view <= drawn, (key, len(in_view - drawn))
-            # nothing beyond the view padded by 0.6 and one grid cell (0.05°)
-            near = points[_inside(points, seen["bounds"], 0.6 + 0.05 / 0.5)]
+            # nothing beyond the view padded by 0.35 and one grid cell (0.05°)
+            near = points[_inside(points, seen["bounds"], 0.35 + 0.05 / 0.5)]
             assert drawn <= {tuple(p) for p in near}
     order = moved["order"]
     assert 0 in order and 1 in order

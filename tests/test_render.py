@@ -12,10 +12,11 @@ import shapely
 from click.testing import CliRunner
 
 from _browser import EVIL_IMG, EVIL_SCRIPT, synthetic_model
-from slmap import map_data, render
+from slmap import render
 from slmap.assets import remote_resources
 from slmap.cli import cli
 from slmap.errors import InputError
+from slmap.page_search import search_fold
 from slmap.simplify import simplify_coverage
 
 CDN_WORDS = ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons", "cdn.jsdelivr", "unpkg")
@@ -68,7 +69,7 @@ def test_layers_and_properties() -> None:
     assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])
     # in search order: by folded name, the folded names joined by U+0001 in "s"
     folded = uncovered["s"].split("\u0001")
-    assert folded == sorted(folded) == [map_data.search_fold(n) for n in uncovered["n"]]
+    assert folded == sorted(folded) == [search_fold(n) for n in uncovered["n"]]
     first = uncovered["n"].index("Bản Nà Tấu")
     assert uncovered["f"][first] & 7 == 0 and not uncovered["f"][first] & 8  # no signal, no mbb
     assert data["communeCodes"][uncovered["c"][first]] == "04000"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +20,7 @@ from shapely.geometry import mapping
 from slmap import i18n
 from slmap.classify import Classification
 from slmap.dates import display_date
+from slmap.page_search import SEARCH_SEP, search_order
 from slmap.simplify import simplify_coverage
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "CANVAS_VILLAGES",
     "CHANGE_METRIC",
     "LAZY_VILLAGES",
-    "SEARCH_SEP",
     "VILLAGE_IDS_MAX",
     "commune_features",
     "district_communes",
@@ -37,8 +36,6 @@ __all__ = [
     "metric_unit",
     "outline_features",
     "page_strings",
-    "search_fold",
-    "search_order",
     "title_block",
     "village_data",
     "village_layers",
@@ -129,44 +126,6 @@ def tristate(frame: pd.DataFrame, col: str) -> np.ndarray:
 def int_column(series: pd.Series) -> list[int]:
     """Integers with -1 for missing values."""
     return pd.to_numeric(series, errors="coerce").fillna(-1).round().astype(np.int64).tolist()
-
-
-#: Whitespace as JavaScript's ``\\s`` and ``String.prototype.trim`` know it.
-JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_JS_SPACES = re.compile(f"[{JS_SPACE}]+")
-_MARKS = re.compile("[\u0300-\u036f]")
-#: Separates the folded names of a layer in the page's search string.
-SEARCH_SEP = "\u0001"
-
-
-def search_fold(text: str) -> str:
-    """The page's accent folding (``slmapFold`` in slmap.js), the same character for character.
-
-    NFD, combining marks U+0300-U+036F dropped, đ -> d, lower case, runs of
-    JavaScript whitespace to one space, trimmed.
-
-    Examples
-    --------
-    >>> search_fold("  Bản Đông\u00a0\u00a0SẲNG ")
-    'ban dong sang'
-    """
-    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    text = text.replace("\u0111", "d").replace("\u0110", "D").lower()
-    return _JS_SPACES.sub(" ", text).strip(" ")
-
-
-def search_order(names: list[str]) -> tuple[list[int], list[str]]:
-    """The order of ``names`` by folded name (as the page compares: UTF-16 code units),
-    ties in their given order, and the folded names in that order.
-
-    Examples
-    --------
-    >>> search_order(["Bản Ót", "bản a", "Bản Ơn", "Ban A"])
-    ([1, 3, 2, 0], ['ban a', 'ban a', 'ban on', 'ban ot'])
-    """
-    folded = [search_fold(n).replace(SEARCH_SEP, "\ufffd") for n in names]
-    order = sorted(range(len(names)), key=lambda i: folded[i].encode("utf-16-be"))
-    return order, [folded[i] for i in order]
 
 
 def village_columns(

@@ -11,7 +11,7 @@
   "use strict";
 
   var CELL = 5000; /* grid cell side: 0.05 degree in the columns' 1e-5 degree units */
-  var LOAD_PAD = 0.2, KEEP_PAD = 0.6; /* cells load inside the view padded by LOAD_PAD and
+  var LOAD_PAD = 0.1, KEEP_PAD = 0.35; /* cells load inside the view padded by LOAD_PAD and
                                          stay loaded while inside the view padded by KEEP_PAD */
   var SEP = "\u0001";
 
