@@ -241,10 +241,11 @@ def test_search_ranks_and_counts_as_ever(big_page) -> None:
 @pytest.mark.usefixtures("browser_ready")
 def test_search_finds_village_codes(tmp_path: Path) -> None:
     model = scale_model(12_000, seed=5)  # codes travel with maps of up to 20,000 villages
+    model.villages.loc[100, "village_name"] = "Bản\nMới\u00a0 Lạ\t"  # whitespace of every kind
     path = tmp_path / "codes.html"
     path.write_text(render_html(model, lang="en"), encoding="utf-8")
     vid = str(model.villages["village_id"].iloc[4321])
-    queries = [vid, vid.lower(), "t0043", "ban ko"]
+    queries = [vid, vid.lower(), "t0043", "ban ko", "moi la", "n moi"]
 
     hostile = [
         "  Bản\u00a0\u2003Đông\tSẲNG\u3000",
@@ -265,3 +266,4 @@ def test_search_finds_village_codes(tmp_path: Path) -> None:
     for text, got in zip(queries, seen, strict=True):
         assert got["names"] == expected_search(model, text, ids=True)[0], text
     assert seen[0]["names"] == [f"{model.villages['village_name'].iloc[4321]} ({vid})"]
+    assert seen[4]["names"] == ["Bản\nMới\u00a0 Lạ\t"] == seen[5]["names"]

@@ -67,8 +67,8 @@ def test_layers_and_properties() -> None:
     assert len(uncovered["n"]) == 4 and len(covered["n"]) == 6
     assert all(len(col) == 4 for key, col in uncovered.items() if key != "s")
     assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])
-    # in search order: by folded name, the folded names joined by U+0001 in "s"
-    folded = uncovered["s"].split("\u0001")
+    # in search order: by folded name, the folded names joined by newlines in "s"
+    folded = uncovered["s"].split("\n")
     assert folded == sorted(folded) == [search_fold(n) for n in uncovered["n"]]
     first = uncovered["n"].index("Bản Nà Tấu")
     assert uncovered["f"][first] & 7 == 0 and not uncovered["f"][first] & 8  # no signal, no mbb

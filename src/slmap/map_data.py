@@ -135,7 +135,7 @@ def village_columns(
 
     The villages are ordered by folded name (:func:`search_order`), so the
     page's search finds the first matches first. ``n`` name, ``s`` the folded
-    names joined by U+0001 (U+0001 inside a name becomes U+FFFD), ``c`` commune
+    names joined by newlines, ``c`` commune
     (index into ``communeCodes``), ``d`` former district (index into
     ``districtNames``, -1 unknown), ``x``/``y`` lon/lat times 1e5, ``h``
     households and ``p`` population (-1 unknown), ``f`` flags: bits 0-2 signal

@@ -23,8 +23,10 @@ __all__ = ["JS_SPACE", "SEARCH_SEP", "search_fold", "search_order"]
 JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _JS_SPACES = re.compile(f"[{JS_SPACE}]+")
 _MARKS = re.compile("[\u0300-\u036f]")
-#: Separates the folded names of a layer in the page's search string.
-SEARCH_SEP = "\u0001"
+#: Separates the folded names of a layer in the page's search string: a folded name never
+#: holds one (folding turns every run of whitespace into one space), and JSON writes it in
+#: two bytes.
+SEARCH_SEP = "\n"
 
 
 def search_fold(text: str) -> str:
@@ -52,6 +54,6 @@ def search_order(names: list[str]) -> tuple[list[int], list[str]]:
     >>> search_order(["Bản Ót", "bản a", "Bản Ơn", "Ban A"])
     ([1, 3, 2, 0], ['ban a', 'ban a', 'ban on', 'ban ot'])
     """
-    folded = [search_fold(n).replace(SEARCH_SEP, "\ufffd") for n in names]
+    folded = [search_fold(n) for n in names]
     order = sorted(range(len(names)), key=lambda i: folded[i].encode("utf-16-be"))
     return order, [folded[i] for i in order]

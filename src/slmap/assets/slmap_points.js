@@ -13,7 +13,7 @@
   var CELL = 5000; /* grid cell side: 0.05 degree in the columns' 1e-5 degree units */
   var LOAD_PAD = 0.1, KEEP_PAD = 0.35; /* cells load inside the view padded by LOAD_PAD and
                                          stay loaded while inside the view padded by KEEP_PAD */
-  var SEP = "\u0001";
+  var SEP = "\n"; /* never inside a folded name: folding turns whitespace into spaces */
 
   /* cell -> village numbers of the columns V: {x0, y0, nx, ny, start, order} */
   function gridIndex(V) {
@@ -197,8 +197,7 @@
       if (searchable) return searchable;
       searchable = layers.map(function (pair) {
         var V = pair[0], n = V.n.length;
-        var F = typeof V.s === "string" ? V.s : V.n.map(function (name) {
-          return api.fold(name).replace(/\u0001/g, "\ufffd"); }).join(SEP);
+        var F = typeof V.s === "string" ? V.s : V.n.map(api.fold).join(SEP);
         var G = F.replace(/ /g, ""), ids = null;
         if (V.i) ids = V.i.map(function (id) { var f = api.fold(id); return [f, f.replace(/ /g, "")]; });
         return { V: V, group: pair[1], n: n, F: F, G: G, OF: offsets(F, n), OG: offsets(G, n),
