@@ -4,8 +4,10 @@
  * layer drawn only from a zoom level up keeps a grid index of its villages
  * (cell -> village numbers, built once by a counting sort), so a view change
  * visits only the cells in view, and it reuses its markers as the view moves.
- * The search index (accent-folded names and codes) is built in idle time once
- * the page is ready, in chunks; a search typed earlier finishes it first.
+ * Each layer comes ordered by folded name with its folded names in one string
+ * (slmap.page_search), so a search scans one string a layer, meets the first
+ * matches first and never folds or sorts names in the page; the offsets into
+ * those strings are built in idle time after ready (or by the first search).
  * slmap.js calls window.slmapVillages once, from slmapInit. */
 (function () {
   "use strict";
