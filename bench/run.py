@@ -273,6 +273,8 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
+    from _page_scale import page_rows
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="repetitions (>= 5 for figures)")
     parser.add_argument("--quick", action="store_true", help="halve the slow national CLI runs")
@@ -287,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     son_la(args.reps, rows, notes)
     if not args.son_la_only:
         national(args.reps, rows, notes, args.quick)
+        page_rows(args.reps, rows, notes)  # the national goals and the page at 1M villages
     _warm.measure(args.reps, rows, notes, national=not args.son_la_only)
     head = ("measure", "slmap", "fair baseline", "ratio", "goal", "verdict")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]

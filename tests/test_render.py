@@ -16,6 +16,7 @@ from slmap import render
 from slmap.assets import remote_resources
 from slmap.cli import cli
 from slmap.errors import InputError
+from slmap.page_search import search_fold
 from slmap.simplify import simplify_coverage
 
 CDN_WORDS = ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons", "cdn.jsdelivr", "unpkg")
@@ -62,12 +63,17 @@ def test_layers_and_properties() -> None:
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
     assert [f["properties"]["v"] for f in communes][:2] == ["38.6 %", None]
     uncovered, covered = data["uncovered"], data["covered"]
-    assert set(uncovered) == set("ncdxyhpfi")  # i: village codes (searchable, shareable)
+    assert set(uncovered) == set("ncdxyhpfis")  # i: village codes (searchable, shareable)
     assert len(uncovered["n"]) == 4 and len(covered["n"]) == 6
-    assert all(len(col) == 4 for col in uncovered.values())
+    assert all(len(col) == 4 for key, col in uncovered.items() if key != "s")
     assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])
-    assert uncovered["f"][0] & 7 == 0 and not uncovered["f"][0] & 8  # no signal, no broadband
-    assert [data["communeCodes"][c] for c in uncovered["c"]][:1] == ["04000"]
+    # in search order: by folded name, the folded names joined by newlines in "s"
+    folded = uncovered["s"].split("\n")
+    assert folded == sorted(folded) == [search_fold(n) for n in uncovered["n"]]
+    first = uncovered["n"].index("Bản Nà Tấu")
+    assert uncovered["f"][first] & 7 == 0 and not uncovered["f"][first] & 8  # no signal, no mbb
+    assert data["communeCodes"][uncovered["c"][first]] == "04000"
+    assert uncovered["i"][first] == "V000"
     assert not data["canvas"] and data["minZoom"] == {"uncovered": 0, "covered": 0}
     assert data["title"]["sample"] and data["title"]["approximate"]
     assert data["s"]["sample"].startswith("SAMPLE DATA")

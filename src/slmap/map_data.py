@@ -19,6 +19,7 @@ import pandas as pd
 from slmap import i18n
 from slmap.classify import Classification
 from slmap.dates import display_date
+from slmap.page_search import SEARCH_SEP, search_order
 
 __all__ = [
     "CANVAS_COMMUNES",
@@ -111,16 +112,23 @@ def int_column(series: pd.Series) -> list[int]:
 
 
 def village_columns(
-    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int]
+    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int], ids: bool = False
 ) -> dict[str, Any]:
-    """Villages as parallel columns (compact: ~55 bytes a village).
+    """Villages as parallel columns (compact: ~70 bytes a village), in search order.
 
-    ``n`` name, ``c`` commune (index into ``communeCodes``), ``d`` former
-    district (index into ``districtNames``, -1 unknown), ``x``/``y`` lon/lat
-    times 1e5, ``h`` households and ``p`` population (-1 unknown), ``f`` flags:
-    bits 0-2 signal (index into none/2g/3g/4g/5g), bit 3 mobile broadband,
-    bits 4-5 fibre and 6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated.
+    The villages are ordered by folded name (:func:`search_order`), so the
+    page's search finds the first matches first. ``n`` name, ``s`` the folded
+    names joined by newlines, ``c`` commune
+    (index into ``communeCodes``), ``d`` former district (index into
+    ``districtNames``, -1 unknown), ``x``/``y`` lon/lat times 1e5, ``h``
+    households and ``p`` population (-1 unknown), ``f`` flags: bits 0-2 signal
+    (index into none/2g/3g/4g/5g), bit 3 mobile broadband, bits 4-5 fibre and
+    6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated; with ``ids``
+    ``i`` the village codes.
     """
+    names = ["" if json_value(v) is None else str(v) for v in villages["village_name"]]
+    order, folded = search_order(names)
+    villages = villages.iloc[order]
     signal = villages["mobile_signal"].map({s: i for i, s in enumerate(SIGNALS)})
     flags = (
         signal.fillna(0).astype(int).to_numpy()
@@ -129,9 +137,9 @@ def village_columns(
         + 64 * tristate(villages, "grid_power")
         + 256 * villages["location_estimated"].astype(bool).to_numpy()
     )
-    names = villages["village_name"].astype(object)
     return {
-        "n": ["" if json_value(v) is None else str(v) for v in names],
+        "n": [names[i] for i in order],
+        "s": SEARCH_SEP.join(folded),
         "c": [code_ix.get(str(c), -1) for c in villages["commune_code"]],
         "d": [district_ix.get(str(d), -1) for d in villages["district_name"]],
         "x": np.round(villages["lon"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
@@ -139,7 +147,7 @@ def village_columns(
         "h": int_column(villages["households"]),
         "p": int_column(villages["population"]),
         "f": flags.astype(np.int64).tolist(),
-    }
+    } | ({"i": [str(v) for v in villages["village_id"]]} if ids else {})
 
 
 def province_name(model: Any, lang: str = "vi") -> str:
@@ -289,10 +297,10 @@ def village_data(layers: dict, model: Any, canvas: bool) -> dict[str, Any]:
         key: zoom if canvas and len(layers[key][0]) > limit else 0
         for key, (limit, zoom) in LAZY_VILLAGES.items()
     }
-    data = {key: village_columns(frame, code_ix, district_ix) for key, (frame, _) in layers.items()}
-    if len(villages) <= VILLAGE_IDS_MAX:  # village codes are searchable on maps of this size
-        for key, (frame, _) in layers.items():
-            data[key]["i"] = [str(v) for v in frame["village_id"]]
+    ids = len(villages) <= VILLAGE_IDS_MAX  # village codes are searchable on maps of this size
+    data = {
+        key: village_columns(frame, code_ix, district_ix, ids) for key, (frame, _) in layers.items()
+    }
     return data | {
         "communeCodes": codes,
         "districtNames": district_names,

@@ -178,7 +178,7 @@ def head_html() -> str:
     --------
     >>> html = head_html()
     >>> html.count("<script>"), html.count("<style>")
-    (3, 3)
+    (4, 3)
     """
     return "\n".join(
         [
@@ -187,6 +187,7 @@ def head_html() -> str:
             style_tag(asset_text("slmap_answers.css")),
             script_tag(leaflet_js()),
             script_tag(asset_text("slmap.js")),
+            script_tag(asset_text("slmap_points.js")),
             script_tag(asset_text("slmap_answers.js")),
         ]
     )

@@ -339,8 +339,6 @@
       map.createPane("slmapHit").style.zIndex = "415";
       hitRenderer = L.svg({ pane: "slmapHit", padding: 0.5 });
     }
-    var pointLayers = [];
-
     var index = [];
     var classes = D.legend.classes;
 
@@ -406,104 +404,10 @@
       ]);
     }
     function latLng(V, i) { return L.latLng(V.y[i] / 1e5, V.x[i] / 1e5); }
-    /* A village layer: every marker at once when minZoom is 0, otherwise only
-     * the markers inside the view once the map is zoomed to minZoom or more. */
-    var PointLayer = L.LayerGroup.extend({
-      initialize: function (V, styles, pane, cls, minZoom) {
-        L.LayerGroup.prototype.initialize.call(this);
-        this._V = V; this._styles = styles; this._cls = cls; this._minZoom = minZoom;
-        this._renderer = paneRenderer(pane); this._pane = pane; this._built = false;
-        this._rank = pointLayers.length;
-        pointLayers.push(this);
-      },
-      onAdd: function (map) {
-        L.LayerGroup.prototype.onAdd.call(this, map);
-        if (this._minZoom > 0) map.on("moveend", this._update, this);
-        this._update();
-      },
-      onRemove: function (map) {
-        map.off("moveend", this._update, this);
-        L.LayerGroup.prototype.onRemove.call(this, map);
-        if (this._minZoom > 0) { this.clearLayers(); this._built = false; }
-      },
-      _marker: function (i) {
-        var V = this._V, est = (V.f[i] >> 8) & 1;
-        var marker = L.circleMarker(latLng(V, i), L.extend({}, est ? this._styles.estimated :
-          this._styles.surveyed, { pane: this._pane, renderer: this._renderer,
-          className: this._cls + (est ? " slmap-estimated" : " slmap-surveyed") }));
-        marker.bindPopup(function () { return villageInfo(V, i); });
-        if (V.i) marker.slmapVillage = V.i[i];
-        return marker;
-      },
-      _add: function (i) {
-        var marker = this._marker(i);
-        if (hitRenderer) {
-          var hit = L.circleMarker(marker.getLatLng(), { pane: "slmapHit", renderer: hitRenderer,
-            radius: HIT_RADIUS, stroke: false, fillOpacity: 0, className: "slmap-hit" });
-          hit.on("click", function () { marker.openPopup(); });
-          this.addLayer(hit);
-        }
-        this.addLayer(marker);
-      },
-      /* on the shared canvas a layer redrawn later would cover the layers ranked above it */
-      _raiseAbove: function () {
-        if (!D.canvas) return;
-        var rank = this._rank;
-        pointLayers.forEach(function (other) {
-          if (other._rank > rank && other._map) other.eachLayer(function (m) { m.bringToFront(); });
-        });
-      },
-      _update: function () {
-        var map = this._map, V = this._V, i;
-        if (!map) return;
-        if (this._minZoom === 0) {
-          if (this._built) return;
-          for (i = 0; i < V.x.length; i++) this._add(i);
-          this._built = true;
-          this._raiseAbove();
-          return;
-        }
-        this.clearLayers();
-        if (map.getZoom() < this._minZoom) return;
-        var b = map.getBounds().pad(0.2);
-        var w = b.getWest() * 1e5, e = b.getEast() * 1e5, s = b.getSouth() * 1e5, n = b.getNorth() * 1e5;
-        for (i = 0; i < V.x.length; i++) {
-          if (V.x[i] >= w && V.x[i] <= e && V.y[i] >= s && V.y[i] <= n) this._add(i);
-        }
-        this._raiseAbove();
-      }
-    });
-    var coveredStyle = D.change ? STYLES.newlyCovered : STYLES.covered;
-    new PointLayer(D.covered, coveredStyle, D.change ? "slmapUncovered" : "slmapCovered",
-      D.change ? "slmap-newly-covered" : "slmap-covered", D.minZoom.covered)
-      .addTo(groups.covered);
-    new PointLayer(D.uncovered, STYLES.uncovered, "slmapUncovered", "slmap-uncovered",
-      D.minZoom.uncovered).addTo(groups.uncovered);
-    if (D.change) {
-      new PointLayer(D.newlyUncovered, STYLES.newlyUncovered, "slmapUncovered",
-        "slmap-newly-uncovered", 0).addTo(groups.newlyUncovered);
-    }
-    /* the search index of villages is built on first use (100,000 names fold in ~0.2 s) */
-    var villagesIndexed = false;
-    function indexVillages() {
-      if (villagesIndexed) return;
-      villagesIndexed = true;
-      var searched = [[D.uncovered, groups.uncovered], [D.covered, groups.covered]];
-      if (D.change) searched.push([D.newlyUncovered, groups.newlyUncovered]);
-      searched.forEach(function (pair) {
-        var V = pair[0];
-        for (var i = 0; i < V.n.length; i++) {
-          var code = D.communeCodes[V.c[i]];
-          if (V.i) index.push({ f: fold(V.i[i]), name: V.n[i] + " (" + V.i[i] + ")",
-            sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: 2,
-            V: V, i: i, group: pair[1] });
-          index.push({ f: fold(V.n[i]), name: V.n[i],
-            sub: S.kind_village + " · " + (D.communeNames[code] || code), kind: 1,
-            V: V, i: i, group: pair[1] });
-        }
-      });
-      sortIndex();
-    }
+    /* village layers and the village search index (slmap_points.js) */
+    var villages = window.slmapVillages(map, D, { groups: groups, renderer: paneRenderer,
+      hitRenderer: hitRenderer, hitRadius: HIT_RADIUS, styles: STYLES, strings: S,
+      latLng: latLng, villageInfo: villageInfo, fold: fold });
 
     function outline(fc, group, style) {
       if (!fc || !group) return;
@@ -640,17 +544,8 @@
         shown = [];
         var q = fold(input.value);
         if (!q) return;
-        indexVillages();
-        var qs = q.replace(/ /g, "");
-        var starts = [], contains = [];
-        index.forEach(function (e) {
-          var name = e.f.replace(/ /g, "");
-          if (name.indexOf(qs) < 0) return;
-          var words = (" " + e.f).indexOf(" " + q) >= 0;
-          (words ? starts : contains).push(e);
-        });
-        var found = starts.concat(contains);
-        shown = found.slice(0, 15);
+        var found = villages.find(q, index, 15);
+        shown = found.shown;
         if (!shown.length) el("li", "slmap-none", S.search_none, list);
         shown.forEach(function (e) {
           var li = el("li", "slmap-result", e.name, list);
@@ -659,8 +554,8 @@
           li.addEventListener("click", function () { go(e); });
           li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(e); });
         });
-        if (found.length > shown.length) {
-          el("li", "slmap-none slmap-more", S.search_more.replace("{n}", found.length - shown.length),
+        if (found.total > shown.length) {
+          el("li", "slmap-none slmap-more", S.search_more.replace("{n}", found.total - shown.length),
             list);
         }
       }
