@@ -97,3 +97,29 @@ def test_known_repairs_of_the_pinned_file_are_notes(upstream_env, tmp_path):
     assert "Mường Lèo" not in quiet.stderr and "communes adjusted" not in quiet.stderr
     loud = _validate("--register", register, "--all-warnings")
     assert "Mường Lèo" in loud.stderr and "communes adjusted" in loud.stderr
+
+
+def test_register_columns_slmap_does_not_use_are_kept_to_the_export(tmp_path):
+    """A register's own 'row', a column named like one slmap derives, and a notes column
+    are all read, said and exported with their values, none overwritten or dropped."""
+    header = "row,village_id,village_name,commune_code,households,population,mobile_signal"
+    rows = [header + ",fibre,mobile_broadband,Ghi chú"]
+    for i, c in enumerate(CODES):
+        rows.append(f"{7 + i},V{i},Bản {i},{c},10,40,2g,no,maybe {i},ghi chú {i}")
+    register = tmp_path / "villages.csv"
+    register.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    boundaries = tmp_path / "c.geojson"
+    _communes().to_file(boundaries)
+    out = _validate("--boundaries", boundaries, "--register", register)
+    assert out.exit_code == 0, out.output
+    assert "'row (file)'" in out.stderr and "'mobile_broadband (file)'" in out.stderr
+    gpkg = tmp_path / "v.gpkg"
+    args = ["export", "--boundaries", boundaries, "--register", register, "--layer", "villages"]
+    done = CliRunner().invoke(cli, [*map(str, args), "--out", str(gpkg)])
+    assert done.exit_code == 0, done.output
+    got = gpd.read_file(gpkg, layer="villages").sort_values("village_id")
+    assert got["row (file)"].tolist() == ["7", "8", "9"]
+    assert got["mobile_broadband (file)"].tolist() == ["maybe 0", "maybe 1", "maybe 2"]
+    assert got["Ghi chú"].tolist() == ["ghi chú 0", "ghi chú 1", "ghi chú 2"]
+    assert not got["mobile_broadband"].astype(bool).any()  # derived from 2G, not the file's
+    assert got["row"].tolist() == [2, 3, 4]

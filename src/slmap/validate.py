@@ -198,7 +198,8 @@ def check_register(
     -------
     typed : DataFrame
         Same rows and index; canonical columns typed (Int64, Float64,
-        boolean, string), derived ``mobile_broadband`` and ``has_4g``.
+        boolean, string), derived ``mobile_broadband`` and ``has_4g``, and
+        the file's other columns kept as text (nothing is dropped).
     problems : list of Problem
         One per bad cell (severity "error": the row cannot be used) or odd
         cell (severity "warning").
@@ -288,9 +289,16 @@ def check_register(
     flags = signal_flags(signal)
     typed["mobile_broadband"] = flags["mobile_broadband"]
     typed["has_4g"] = flags["has_4g"]
+    for name in _own_columns(frame, typed):
+        typed[name] = frame[name].astype("string")
     order = {headers.get(c.name, c.name): i for i, c in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
     return typed, problems
+
+
+def _own_columns(frame: pd.DataFrame, typed: pd.DataFrame) -> list[str]:
+    """The file's columns slmap does not interpret (notes, local codes...): kept as text."""
+    return [c for c in frame.columns if c not in typed and c not in _KIND and c != OVERFLOW]
 
 
 def _blank(values: pd.Series) -> pd.Series:

@@ -11,6 +11,7 @@ import pandas as pd
 
 __all__ = [
     "FIELD_MEANINGS",
+    "FILE_COLUMN",
     "SHP_FIELDS",
     "cut_utf8",
     "field_meaning",
@@ -37,9 +38,13 @@ SHP_FIELDS: dict[str, str] = {
     "line_approximate": "line_appr",
 }  # fmt: skip
 
+#: The meaning of a column slmap does not know: the user's own, kept as written.
+FILE_COLUMN = "column of the input file, kept as written (text)"
+
 #: What each exported column means (data dictionary, Excel "about" sheet).
 FIELD_MEANINGS: dict[str, str] = {
     "row": "row of the village in the register file (header = row 1)",
+    "as_of": "the date the register's row describes, as written in the file",
     "feature": "feature number in the boundary file read",
     "province_code": "GSO province code",
     "province_name": "province name",
@@ -82,17 +87,28 @@ FIELD_MEANINGS: dict[str, str] = {
 
 
 def field_meaning(column: str) -> str:
-    """What an exported column means (empty when unknown).
+    """What an exported column means.
+
+    A column slmap does not know came from the user's file and is kept as
+    text; ``<name> (file)`` is a file column renamed because slmap adds a
+    column of that name.
 
     Examples
     --------
     >>> field_meaning("cost_power")
     '1 without grid power, 0.5 unknown, 0 on the grid'
+    >>> field_meaning("Ghi chú")
+    'column of the input file, kept as written (text)'
     """
     from slmap.schema import COLUMNS
 
     schema = {c.name: c.meaning for c in COLUMNS}
-    return FIELD_MEANINGS.get(column) or schema.get(column, "")
+    known = FIELD_MEANINGS.get(column) or schema.get(column)
+    if known:
+        return known
+    if column.endswith(" (file)"):
+        return f"the input file's own {column[:-7]!r} column, kept as written (text)"
+    return FILE_COLUMN
 
 
 def cut_utf8(text: str, limit: int) -> str:
