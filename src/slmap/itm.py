@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from slmap.errors import InputError
+from slmap.itm_profile import profile_geometry
 from slmap.progress import progress_steps
 from slmap.terrain import Dem, sample_heights
 
@@ -182,14 +183,14 @@ def path_loss(
     >>> round(float(loss)), code  # 10 km over flat ground: free space would be 117.6
     (128, 0)
     """
+    from itmlogic.lrprop import lrprop
     from itmlogic.misc.qerfi import qerfi
-    from itmlogic.preparatory_subroutines.qlrpfl import qlrpfl
     from itmlogic.preparatory_subroutines.qlrps import qlrps
     from itmlogic.statistics.avar import avar
 
     settings = settings or ItmSettings()
     code, refractivity = CLIMATES[settings.climate]
-    z = [float(v) for v in elevations]
+    z = np.asarray(elevations, dtype="float64")
     wn, gme, ens, zgnd = qlrps(
         frequency_mhz,
         float(np.mean(z)),
@@ -198,20 +199,22 @@ def path_loss(
         settings.permittivity,
         settings.conductivity,
     )
+    hg = (float(tx_m), float(rx_m))
     prop = {
-        "hg": [float(tx_m), float(rx_m)],
+        "hg": list(hg),
         "wn": wn,
         "gme": gme,
         "ens": ens,
         "zgnd": zgnd,
         "kwx": 0,
+        # itmlogic's qlrpfl settings for point to point with a climate and a mode of variability
+        "mdp": -1,
         "lvar": 5,
         "klim": code,
-        "klimx": code,
-        "mdvarx": MODE_OF_VARIABILITY,
-        "pfl": [len(z) - 1, float(step_m), *z],
+        "mdvar": MODE_OF_VARIABILITY,
+        **profile_geometry(z, float(step_m), hg, gme),
     }
-    prop = qlrpfl(prop)
+    prop = lrprop(0, prop)
     zr, zc = qerfi([settings.reliability, settings.confidence])
     free_space = 8.685890 * math.log(2 * prop["wn"] * prop["dist"])
     excess, prop = avar(zr, 0.0, zc, prop)
