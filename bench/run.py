@@ -234,6 +234,7 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
         "--out",
         str(page),
         "--overwrite",
+        "--no-cache",
     ]
     cli_reps = max(1, reps // 2) if quick else reps
     runs = [_child(cli, env) for _ in range(cli_reps)]
@@ -241,20 +242,6 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
     model = load_coverage(register=register, province="all")
     t_render = _med(_times(lambda: render_html(model), reps))
     t_query = _med(_times(lambda: villages_without_broadband(model), reps))
-    qcli = [
-        sys.executable,
-        "-m",
-        "slmap",
-        "query",
-        "uncovered",
-        "--province",
-        "all",
-        "--register",
-        str(register),
-        "--format",
-        "csv",
-    ]
-    q_wall = _med([_child(qcli, env)[0] for _ in range(cli_reps)])
     ready, blocked, n = time_to_ready(page, reps, "window.slmapLayers.communes.getLayers().length")
     size, r = page.stat().st_size, _med(ready)
     notes.append(
@@ -263,11 +250,11 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
         f"CLI reps {cli_reps}; blocked requests {len(blocked)}"
     )
     _abs_row(rows, "National HTML bytes", f"{size:,}", size / MB, 15, " MB")
-    _abs_row(rows, "National build (CLI wall)", f"{wall:.1f} s", wall, 60, " s")
+    # the national goals (build with a cold cache, ready) are page_rows' (bench/_page_scale.py)
+    _abs_row(rows, "National build, --no-cache (CLI wall)", f"{wall:.1f} s", wall, None, "")
     _abs_row(rows, "National peak memory", f"{rss / MB:,.0f} MB", rss, None, "")
-    _abs_row(rows, "National time to ready (Chromium)", f"{r:.2f} s", r, 5, " s")
+    _abs_row(rows, "National time to ready, this page", f"{r:.2f} s", r, None, "")
     _abs_row(rows, "query uncovered, 100k (function)", f"{t_query:.3f} s", t_query, 1, " s")
-    _abs_row(rows, "query uncovered, 100k (command)", f"{q_wall:.1f} s", q_wall, None, "")
     million_row(rows, notes, cli_reps)
 
 
