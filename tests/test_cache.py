@@ -16,7 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 import slmap.approx
 import slmap.model
-from slmap import cache
+from slmap import cache_keys
 from slmap.approx import approximate_communes
 from slmap.cli import cli
 from slmap.model import load_coverage
@@ -110,7 +110,7 @@ def test_a_changed_option_rebuilds(folder: Path, builds: list[int]) -> None:
 
 def test_changed_slmap_source_rebuilds(folder: Path, builds: list[int], monkeypatch) -> None:
     _load(folder)
-    monkeypatch.setattr(cache, "source_digest", lambda: "another commit")
+    monkeypatch.setattr(cache_keys, "source_digest", lambda: "another commit")
     _load(folder)
     assert len(builds) == 2
 
