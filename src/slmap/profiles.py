@@ -12,10 +12,15 @@ profile fraction ``t = d / L``::
     blocked  ⇔  z(t) > A + t·(B − C + C·t)
     A = z₀ + h₁,  B = (z₁ + h₂) − A,  C = L² / (2·k·R)
 
-Pairs are processed longest-stretch-first in chunks of similar lengths (bounded
-memory), and in two passes: a coarse pass over every 8th sample, then the
-pairs it left visible get every sample. A pair blocked in the coarse pass is
-blocked in the full one (its samples are a subset), so the answer is the same.
+Pairs are processed in chunks of similar lengths (bounded memory) and in
+passes from coarse to full (:data:`STRIDES`: every 64th sample, every 8th,
+then every sample), each pass over the pairs the passes before left clear. A
+pair blocked in a coarse pass is blocked in the full one (its samples are a
+subset), so the answer is that of the full profile; in mountains most pairs
+stop in the first pass.
+
+Heights are float32: a ray grazing the terrain within about a centimetre
+may come out either way.
 
 Samples that fall on nodata are ignored (they block nothing); a pair whose
 end has no height (nodata or outside the DEM) gets NaN.
@@ -28,12 +33,13 @@ from pyproj import CRS
 
 from slmap.terrain import Dem, pixel_coords, pixel_size_m
 
-__all__ = ["COARSE_STRIDE", "CHUNK_SAMPLES", "HeightGrid", "clear_of_terrain"]
+__all__ = ["CHUNK_SAMPLES", "STRIDES", "HeightGrid", "clear_of_terrain"]
 
 #: Profile samples held in memory at once (pairs × samples per pair).
 CHUNK_SAMPLES = 2_000_000
-#: Sample stride of the first, coarse pass.
-COARSE_STRIDE = 8
+#: Sample strides of the passes, coarse to full: each pass looks only at the pairs
+#: the passes before it left clear.
+STRIDES = (64, 8, 1)
 
 
 class HeightGrid:
@@ -56,46 +62,52 @@ class HeightGrid:
     def __init__(self, dem: Dem) -> None:
         heights = np.asarray(dem.heights)
         self.rows, self.cols = heights.shape
-        # at least 2 x 2 so that the four neighbours of a cell always exist
-        pad = ((0, max(0, 2 - self.rows)), (0, max(0, 2 - self.cols)))
-        grid = np.pad(heights, pad, mode="edge") if any(p for _, p in pad) else heights
+        # one edge cell repeated on every side: the four neighbours of any point on the
+        # DEM exist, and beyond the outer pixel centres the edge height holds
+        grid = np.empty((self.rows + 2, self.cols + 2), dtype="float32")
+        grid[1:-1, 1:-1] = heights
+        grid[0, 1:-1], grid[-1, 1:-1] = heights[0], heights[-1]
+        grid[:, 0], grid[:, -1] = grid[:, 1], grid[:, -2]
         self.width = grid.shape[1]
-        self.flat = np.ascontiguousarray(grid, dtype="float32").ravel()
-        self.last_c0 = grid.shape[1] - 2
-        self.last_r0 = grid.shape[0] - 2
+        self.flat = grid.ravel()
 
     def inside(self, col: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Pixel coordinates (relative to pixel centres) that fall on the DEM."""
         return (col >= -0.5) & (row >= -0.5) & (col <= self.cols - 0.5) & (row <= self.rows - 0.5)
 
     def bilinear(self, col: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """Bilinear heights at pixel coordinates (edge cells repeated beyond the centres).
+        """Bilinear heights at pixel coordinates of points on the DEM.
 
         Parameters
         ----------
         col, row : ndarray
-            Pixel coordinates relative to pixel centres, within the DEM (see
-            :meth:`inside`); same shape.
+            float32 pixel coordinates relative to pixel centres, on the DEM
+            (see :meth:`inside`); same shape. Between the outer pixel centres
+            and the DEM's edge the edge heights hold.
 
         Returns
         -------
         ndarray
             float32 heights, NaN where a neighbouring cell has no data.
         """
-        col = np.clip(col, 0, self.cols - 1)
-        row = np.clip(row, 0, self.rows - 1)
-        c0 = np.minimum(np.floor(col), self.last_c0)
-        r0 = np.minimum(np.floor(row), self.last_r0)
-        fc = col - c0
-        fr = row - r0
-        i = r0.astype("intp") * self.width + c0.astype("intp")
+        col = col + np.float32(1.0)  # to the padded grid
+        row = row + np.float32(1.0)
+        c0 = np.floor(col)
+        r0 = np.floor(row)
+        i = r0.astype("intp")
+        i *= self.width
+        i += c0.astype("intp")
+        col -= c0  # fractions
+        row -= r0
         h = self.flat
         top = h[i]
-        top += (h[i + 1] - top) * fc
+        top += (h[i + 1] - top) * col
         i += self.width
         bottom = h[i]
-        bottom += (h[i + 1] - bottom) * fc
-        top += (bottom - top) * fr
+        bottom += (h[i + 1] - bottom) * col
+        bottom -= top
+        bottom *= row
+        top += bottom
         return top
 
 
@@ -175,10 +187,11 @@ def clear_of_terrain(
 
 
 def _blocked(grid: HeightGrid, params: np.ndarray, segments: np.ndarray) -> np.ndarray:
-    """Coarse pass over every pair, then the full pass over those still visible."""
-    blocked = _pass(grid, params, segments, COARSE_STRIDE)
-    still = np.flatnonzero(~blocked)
-    blocked[still] = _pass(grid, params[still], segments[still], 1)
+    """Passes from coarse to full, each over the pairs still clear."""
+    blocked = np.zeros(len(segments), dtype=bool)
+    for stride in STRIDES:
+        still = np.flatnonzero(~blocked)
+        blocked[still] = _pass(grid, params[still], segments[still], stride)
     return blocked
 
 
