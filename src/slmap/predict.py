@@ -35,7 +35,8 @@ import pandas as pd
 
 from slmap.errors import InputError
 from slmap.itm import ItmSettings
-from slmap.terrain import Dem, pixel_size_m, sample_heights
+from slmap.profiles import clear_of_terrain
+from slmap.terrain import Dem
 
 __all__ = [
     "BROADBAND_TECHNOLOGIES",
@@ -58,8 +59,6 @@ RECEIVER_HEIGHT_M = 1.5
 K_FACTOR = 4.0 / 3.0
 EARTH_RADIUS_M = 6_371_000.0
 BROADBAND_TECHNOLOGIES = ("3g", "4g", "5g")
-#: Profile samples held in memory at once (pairs × samples per pair).
-_CHUNK_SAMPLES = 4_000_000
 
 
 def _broadband(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -79,6 +78,10 @@ def line_of_sight(
     step_m: float | None = None,
 ) -> np.ndarray:
     """Line of sight between pairs of points over the DEM (vectorised, chunked).
+
+    The profile is sampled in the DEM's pixel space by
+    :func:`slmap.profiles.clear_of_terrain` (bilinear heights in float32, a
+    coarse pass first so that most blocked pairs stop early).
 
     Parameters
     ----------
@@ -110,39 +113,17 @@ def line_of_sight(
     >>> line_of_sight(flat, "EPSG:32648", s, v, np.array([30.0, 30.0])).tolist()
     [1.0, 0.0]
     """
-    n = len(site_xy)
-    out = np.full(n, np.nan)
-    if n == 0:
-        return out
-    step = max(step_m or pixel_size_m(dem), 5.0)
-    length = np.hypot(*(village_xy - site_xy).T)
-    order = np.argsort(length)  # short pairs first: their chunks need fewer samples
-    count = max(1, _CHUNK_SAMPLES // (int(np.ceil(length.max() / step)) + 2))
-    for start in range(0, n, count):
-        idx = order[start : start + count]
-        samples = int(np.ceil(length[idx].max() / step)) + 2
-        out[idx] = _los_chunk(
-            dem, crs, site_xy[idx], village_xy[idx], height_m[idx], samples, receiver_m, k
-        )
-    return out
-
-
-def _los_chunk(dem, crs, a, b, height, samples, receiver_m, k) -> np.ndarray:
-    t = np.linspace(0.0, 1.0, samples)
-    x = a[:, 0, None] + (b[:, 0] - a[:, 0])[:, None] * t
-    y = a[:, 1, None] + (b[:, 1] - a[:, 1])[:, None] * t
-    z = sample_heights(dem, x.ravel(), y.ravel(), crs).reshape(x.shape)
-    length = np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])[:, None]
-    d = t * length
-    antenna = z[:, :1] + height[:, None]
-    receiver = z[:, -1:] + receiver_m
-    ray = antenna + (receiver - antenna) * t
-    terrain = z + d * (length - d) / (2.0 * k * EARTH_RADIUS_M)
-    inner = terrain[:, 1:-1] - ray[:, 1:-1]
-    blocked = np.nanmax(np.where(np.isnan(inner), -np.inf, inner), axis=1, initial=-np.inf) > 0
-    visible = (~blocked).astype("float64")
-    visible[np.isnan(z[:, 0]) | np.isnan(z[:, -1])] = np.nan
-    return visible
+    return clear_of_terrain(
+        dem,
+        crs,
+        site_xy,
+        village_xy,
+        np.asarray(height_m, dtype="float64"),
+        receiver_m,
+        k=k,
+        earth_radius_m=EARTH_RADIUS_M,
+        step_m=step_m,
+    )
 
 
 def coverage_pairs(

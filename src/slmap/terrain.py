@@ -24,6 +24,7 @@ __all__ = [
     "Dem",
     "dem_files",
     "local_maxima",
+    "pixel_coords",
     "pixel_size_m",
     "read_dem",
     "sample_heights",
@@ -229,6 +230,31 @@ def pixel_size_m(dem: Dem) -> float:
     return float(size * 111_320.0) if dem.crs.is_geographic else float(size)
 
 
+def pixel_coords(
+    dem: Dem, x: np.ndarray, y: np.ndarray, crs: CRS | str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional (column, row) of points given in ``crs``, relative to pixel centres.
+
+    The points are transformed to the DEM's CRS first (when it differs);
+    ``(0, 0)`` is the centre of the top-left cell.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> d = Dem(np.zeros((2, 2)), Affine(1, 0, 0, 0, -1, 2), CRS(32648), "x")
+    >>> [v.tolist() for v in pixel_coords(d, np.array([1.0]), np.array([1.0]), "EPSG:32648")]
+    [[0.5], [0.5]]
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    if not CRS.from_user_input(crs).equals(dem.crs):
+        x, y = Transformer.from_crs(crs, dem.crs, always_xy=True).transform(x, y)
+    inv = ~dem.transform
+    col = inv.a * x + inv.b * y + inv.c - 0.5
+    row = inv.d * x + inv.e * y + inv.f - 0.5
+    return col, row
+
+
 def sample_heights(dem: Dem, x: np.ndarray, y: np.ndarray, crs: CRS | str) -> np.ndarray:
     """Bilinear ground heights at points given in ``crs``; NaN outside or on nodata.
 
@@ -239,13 +265,7 @@ def sample_heights(dem: Dem, x: np.ndarray, y: np.ndarray, crs: CRS | str) -> np
     >>> sample_heights(d, np.array([1.0]), np.array([1.0]), "EPSG:32648").tolist()
     [5.0]
     """
-    x = np.asarray(x, dtype="float64")
-    y = np.asarray(y, dtype="float64")
-    if not CRS.from_user_input(crs).equals(dem.crs):
-        x, y = Transformer.from_crs(crs, dem.crs, always_xy=True).transform(x, y)
-    inv = ~dem.transform
-    col = inv.a * x + inv.b * y + inv.c - 0.5  # relative to pixel centres
-    row = inv.d * x + inv.e * y + inv.f - 0.5
+    col, row = pixel_coords(dem, x, y, crs)
     rows, cols = dem.heights.shape
     c0 = np.floor(col).astype("int64")
     r0 = np.floor(row).astype("int64")
