@@ -38,10 +38,10 @@ def shared_geodata() -> Path:
 
 
 @pytest.fixture
-def upstream_env(shared_geodata: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Point SLMAP_DATA_DIR at the pinned upstream files; isolate the cache."""
+def upstream_env(shared_geodata: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point SLMAP_DATA_DIR at the pinned upstream files (the cache folder is already
+    the test's own, outside ``tmp_path``, so a test sees only the files it writes)."""
     monkeypatch.setenv("SLMAP_DATA_DIR", str(shared_geodata / "upstream"))
-    monkeypatch.setenv("SLMAP_CACHE_DIR", str(tmp_path / "cache"))
     return shared_geodata / "upstream"
 
 
