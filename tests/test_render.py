@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
 
 from _browser import EVIL_IMG, EVIL_SCRIPT, synthetic_model
-from slmap import render
+from slmap import map_data, render
 from slmap.assets import remote_resources
 from slmap.cli import cli
 from slmap.errors import InputError
@@ -55,6 +56,32 @@ def test_input_text_is_never_raw_html() -> None:
     assert html.lower().count("</script>") == html.lower().count("<script>")
 
 
+def test_a_large_layer_carries_its_folded_names_in_search_order() -> None:
+    n = map_data.FOLDED_NAMES_MIN + 1
+    villages = pd.DataFrame(
+        {
+            "village_name": [f"Bản Nà {n - i}" for i in range(n)],
+            "commune_code": "04000",
+            "district_name": "Mai Sơn",
+            "lon": 104.0,
+            "lat": 21.0,
+            "households": 10,
+            "population": 40,
+            "mobile_signal": "none",
+            "mobile_broadband": False,
+            "fibre": pd.NA,
+            "grid_power": True,
+            "location_estimated": False,
+        }
+    )
+    columns = map_data.village_columns(villages, {"04000": 0}, {"Mai Sơn": 0})
+    folded = columns["s"].split("\n")
+    assert len(folded) == n and folded == sorted(folded)
+    assert folded == [search_fold(name) for name in columns["n"]]
+    small = map_data.village_columns(villages.head(100), {"04000": 0}, {"Mai Sơn": 0})
+    assert "s" not in small
+
+
 def test_layers_and_properties() -> None:
     model = synthetic_model(sample=True, approximate=True)
     data = _data(render.build_map(model, metric="fibre_hh_share", lang="en"))
@@ -63,13 +90,13 @@ def test_layers_and_properties() -> None:
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
     assert [f["properties"]["v"] for f in communes][:2] == ["38.6 %", None]
     uncovered, covered = data["uncovered"], data["covered"]
-    assert set(uncovered) == set("ncdxyhpfis")  # i: village codes (searchable, shareable)
+    assert set(uncovered) == set("ncdxyhpfi")  # i: village codes (searchable, shareable)
     assert len(uncovered["n"]) == 4 and len(covered["n"]) == 6
-    assert all(len(col) == 4 for key, col in uncovered.items() if key != "s")
+    assert all(len(col) == 4 for col in uncovered.values())
     assert all(isinstance(v, int) for v in uncovered["x"] + uncovered["y"])
-    # in search order: by folded name, the folded names joined by newlines in "s"
-    folded = uncovered["s"].split("\n")
-    assert folded == sorted(folded) == [search_fold(n) for n in uncovered["n"]]
+    # in search order: by folded name (a small layer folds its names in the page)
+    folded = [search_fold(n) for n in uncovered["n"]]
+    assert folded == sorted(folded)
     first = uncovered["n"].index("Bản Nà Tấu")
     assert uncovered["f"][first] & 7 == 0 and not uncovered["f"][first] & 8  # no signal, no mbb
     assert data["communeCodes"][uncovered["c"][first]] == "04000"
