@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from pyproj import CRS
 from shapely.geometry import Point
 
+from _dem import write_geotiff
 from slmap.cli import cli
 from slmap.coverage_raster import (
     NODATA,
@@ -204,21 +205,7 @@ def test_metric_grid_keeps_a_utm_dem_and_coarsens_on_request():
 
 
 def _write_dem(path, z, pixel):
-    dem = _grid(z, pixel)
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=z.shape[1],
-        height=z.shape[0],
-        count=1,
-        dtype="float32",
-        crs="EPSG:32648",
-        transform=dem.transform,
-        nodata=-9999,
-    ) as ds:
-        ds.write(z.astype("float32")[None])
-    return path
+    return write_geotiff(path, z, _grid(z, pixel).transform, "EPSG:32648")
 
 
 def _register(tmp_path, xs):

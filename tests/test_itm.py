@@ -14,11 +14,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from click.testing import CliRunner
 from rasterio.transform import from_origin
 from shapely.geometry import Point
 
+from _dem import write_geotiff
 from slmap.cli import cli
 from slmap.errors import InputError
 from slmap.itm import ItmSettings, fspl_db, path_loss
@@ -37,19 +37,7 @@ def _dem(path, ridge_at_m=None):
     if ridge_at_m is not None:
         col = int((ridge_at_m + 500) / PIXEL)
         z[:, col - 1 : col + 1] += 500.0
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=width,
-        height=rows,
-        count=1,
-        dtype="float32",
-        crs=UTM,
-        transform=from_origin(X0 - 500, Y0 + 1_500, PIXEL, PIXEL),
-        nodata=-9999,
-    ) as ds:
-        ds.write(z[None])
+    write_geotiff(path, z, from_origin(X0 - 500, Y0 + 1_500, PIXEL, PIXEL), UTM)
     return path
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rasterio.transform import from_origin
 from shapely.geometry import Point
 
+from _dem import write_geotiff
 from slmap.cli import cli
 from slmap.errors import InputError
 from slmap.predict import K_FACTOR, coverage_pairs, predict_coverage
@@ -35,19 +36,7 @@ def _dem(path, ridge_at_m=None, height=0.0, crs=UTM):
         col = int(ridge_at_m / PIXEL)
         z[:, col - 1 : col + 1] += 500.0
     transform = from_origin(X0 - 500, Y0 + 1_500, PIXEL, PIXEL)
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=width,
-        height=rows,
-        count=1,
-        dtype="float32",
-        crs=UTM,
-        transform=transform,
-        nodata=-9999,
-    ) as ds:
-        ds.write(z[None])
+    write_geotiff(path, z, transform, UTM)
     if crs != UTM:
         from rasterio.warp import Resampling, calculate_default_transform, reproject
 

@@ -13,6 +13,7 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import Point
 
+from _dem import write_geotiff
 from slmap.errors import InputError
 from slmap.predict import predict_coverage
 from slmap.terrain import read_dem, sample_heights
@@ -36,20 +37,7 @@ def _strip() -> np.ndarray:
 
 def _write(path, z, col0=0, crs=UTM, nodata=-9999.0):
     transform = from_origin(X0 - 500 + col0 * PIXEL, Y0 + 1_500, PIXEL, PIXEL)
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=z.shape[1],
-        height=z.shape[0],
-        count=1,
-        dtype="float32",
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-    ) as ds:
-        ds.write(z[None])
-    return path
+    return write_geotiff(path, z, transform, crs, nodata)
 
 
 def _to_lonlat(path):
