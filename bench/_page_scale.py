@@ -4,7 +4,7 @@ The page is built from synthetic villages over the 3,321 national communes (the
 approximate communes slmap builds from the registry, read at run time): villages per
 commune in proportion to area^0.8, placed uniformly at random inside their commune,
 about 7 % without mobile broadband, 45 % with estimated locations. It is rendered by
-``slmap.render.render_html`` like any map. Measured in headless Chromium with the
+``slmap.page.render.render_html`` like any map. Measured in headless Chromium with the
 network blocked (``bench/_chromium.py``), one fresh page load per repetition:
 
 - time to ready (as for every page of the bench) and the JS heap in use at ready;
@@ -105,7 +105,7 @@ PAN = """async ([lat, lon, zoom, px, n]) => {
 def _communes():
     """The national communes (approximate, from the registry) with districts and province."""
     from slmap.model import load_coverage
-    from slmap.synthetic import generate_register
+    from slmap.sample.registers import generate_register
 
     register = OUT / "national_communes_seed.csv"
     if not register.exists():
@@ -119,8 +119,8 @@ def _villages(communes, n: int, seed: int = 1_000_000):
     import pandas as pd
     import shapely
 
-    from slmap.schema import signal_flags
-    from slmap.synthetic import apportion
+    from slmap.base.schema import signal_flags
+    from slmap.sample.registers import apportion
 
     rng = np.random.default_rng(seed)
     metric = communes.to_crs(3405) if communes.crs else communes
@@ -169,7 +169,7 @@ def build_page(n: int, path: Path) -> dict:
     """Write the national map of ``n`` synthetic villages to ``path``; its figures."""
     import numpy as np
 
-    from slmap.render import render_html
+    from slmap.page.render import render_html
 
     base = _communes()
     communes = base.communes.copy()
@@ -275,7 +275,7 @@ def national_rows(reps: int, rows: list, notes: list) -> None:
     on 3,321 communes and 100,000 villages, and the page's time to ready."""
     from _chromium import time_to_ready
 
-    from slmap.synthetic import generate_register
+    from slmap.sample.registers import generate_register
 
     register = OUT / "national_100k.csv"
     if not register.exists():

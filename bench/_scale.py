@@ -4,7 +4,7 @@ Used by ``bench/run.py`` (one row) and on its own:
 ``python bench/_scale.py [--villages 100000 1000000] [--reps 3]``.
 
 The register of ``n`` villages is the bench's national synthetic register of 100,000
-villages (``slmap.synthetic``, 3,321 communes) repeated with a suffix on every village_id
+villages (``slmap.sample.registers``, 3,321 communes) repeated with a suffix on every village_id
 (``00004-001~2``), so each commune holds ``n / 100,000`` times as many villages, about
 45 % without coordinates as in the original. Every run is a new process with an empty
 cache folder (cold): nothing a previous run wrote is reused.
@@ -40,7 +40,7 @@ def register(villages: int) -> Path:
     base = OUT / "national_100k.csv"
     OUT.mkdir(parents=True, exist_ok=True)
     if not base.exists():
-        from slmap.synthetic import generate_register
+        from slmap.sample.registers import generate_register
 
         generate_register("all", villages=BASE).to_csv(base, index=False)
     if villages == BASE:

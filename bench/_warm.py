@@ -96,7 +96,7 @@ def _national_register() -> Path:
     register = OUT / "national_100k.csv"
     if not register.exists():
         sys.path.insert(0, str(REPO / "src"))
-        from slmap.synthetic import generate_register
+        from slmap.sample.registers import generate_register
 
         OUT.mkdir(parents=True, exist_ok=True)
         generate_register("all", villages=100_000).to_csv(register, index=False)

@@ -1,9 +1,9 @@
-"""Quality and speed of the approximate offline commune boundaries (slmap.approx).
+"""Quality and speed of the approximate offline commune boundaries (slmap.admin.approx).
 
-Compares each method of :func:`slmap.approx.approximate_communes` for Sơn La
+Compares each method of :func:`slmap.admin.approx.approximate_communes` for Sơn La
 (province 14, 2025 layout) with the real 75-commune polygons, times the
 national build (3,321 communes), and compares the approximate 2023 layout
-(:func:`slmap.approx_2023.older_layout_communes`: the pinned 75 communes, or
+(:func:`slmap.admin.approx_2023.older_layout_communes`: the pinned 75 communes, or
 the registry's approximate ones, split among their 204 former units) with
 the GADM 4.1 polygons of the 2023 layout. The real polygons are read from the
 shared geodata folder at run time only; nothing of them is stored.
@@ -26,8 +26,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
-from slmap.approx import APPROX_METHODS, approximate_communes, iou_by_commune
-from slmap.approx_2023 import METRIC_CRS, older_layout_communes
+from slmap.admin.approx import APPROX_METHODS, approximate_communes, iou_by_commune
+from slmap.admin.approx_2023 import METRIC_CRS, older_layout_communes
 from slmap.sources import read_boundaries
 
 DEFAULT_GEODATA = Path(

@@ -148,8 +148,8 @@ def _timed(func, reps: int) -> tuple[float, object]:
 
 
 def village_los(reps: int) -> list[tuple]:
-    from slmap.predict import predict_coverage
-    from slmap.terrain import read_dem
+    from slmap.radio.predict import predict_coverage
+    from slmap.sources.dem import read_dem
 
     villages, sites = load_villages(), load_sites()
     start = time.perf_counter()
@@ -164,8 +164,8 @@ def village_los(reps: int) -> list[tuple]:
 
 def raster_child() -> None:
     """Child process of row (b): read the DEM, compute the raster, write it."""
-    from slmap.coverage_raster import los_raster, write_raster
-    from slmap.terrain import read_dem
+    from slmap.radio.raster import los_raster, write_raster
+    from slmap.sources.dem import read_dem
 
     dem = read_dem(DEM_PATH)  # as slmap predict reads it: float64
     raster = los_raster(dem, load_sites())
@@ -197,8 +197,8 @@ def plan_rows(reps: int) -> list[tuple]:
     import geopandas as gpd
     import pandas as pd
 
-    from slmap.plan import choose_sites
-    from slmap.terrain import read_dem
+    from slmap.radio.plan import choose_sites
+    from slmap.sources.dem import read_dem
 
     # the sample has fewer uncovered villages with coordinates than 123: the first 123
     # villages with coordinates are all taken as reported without mobile broadband

@@ -211,9 +211,9 @@ def national(reps: int, rows: list, notes: list, quick: bool) -> None:
     from _scale import million_row
 
     from slmap.model import load_coverage
-    from slmap.query import villages_without_broadband
-    from slmap.render import render_html
-    from slmap.synthetic import generate_register
+    from slmap.model.query import villages_without_broadband
+    from slmap.page.render import render_html
+    from slmap.sample.registers import generate_register
 
     register = OUT / "national_100k.csv"
     if not register.exists():

@@ -24,4 +24,5 @@ fi
 python3 -m pip install -q -c constraints.txt -e '.[test]'
 python3 -m ruff check src tests bench
 python3 -m ruff format --check src tests bench
+lint-imports  # the layer contract of docs/architecture.md ([tool.importlinter] in pyproject.toml)
 python3 -m pytest -p no:cacheprovider "$@"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point, box
 
-from slmap.schema import signal_flags
+from slmap.base.schema import signal_flags
 
 CHROMIUM = os.environ.get("SLMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-"""Tests of slmap.approx: approximate commune boundaries from the registry alone."""
+"""Tests of slmap.admin.approx: approximate commune boundaries from the registry alone."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import shapely
 
-from slmap import approx
-from slmap.approx import approximate_communes, iou_by_commune
-from slmap.errors import InputError
+from slmap.admin import approx
+from slmap.admin.approx import approximate_communes, iou_by_commune
+from slmap.base.errors import InputError
 
 COLUMNS = [
     "commune_code",

@@ -1,4 +1,4 @@
-"""Tests of slmap.approx_2023: an older layout drawn by splitting the 2025 communes."""
+"""Tests of slmap.admin.approx_2023: an older layout drawn by splitting the 2025 communes."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import pandas as pd
 import pytest
 import shapely
 
-from slmap import layouts
-from slmap.approx import approximate_communes, iou_by_commune
-from slmap.approx_2023 import (
+from slmap.admin import layouts
+from slmap.admin.approx import approximate_communes, iou_by_commune
+from slmap.admin.approx_2023 import (
     METRIC_CRS,
     equal_area_strips,
     older_layout_communes,
     split_commune,
     voronoi_cells,
 )
-from slmap.errors import InputError
-from slmap.sources import locate_boundaries
+from slmap.admin.locate import locate_boundaries
+from slmap.base.errors import InputError
 
 # Measured with bench/approx_quality.py (pinned 75 communes split into the 2023
 # layout, against GADM 4.1): median IoU 0.734, 10th percentile 0.394.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slmap import assets
+from slmap.page import assets
 
 
 def test_vendored_files_and_licence() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from slmap.errors import ExportError
-from slmap.export.atomic import atomic_path
+from slmap.base.atomic import atomic_path
+from slmap.base.errors import ExportError
 
 
 def _write_parts(tmp, parts: dict[str, bytes]) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from slmap import query
-from slmap.model import load_coverage
+from slmap.model import load_coverage, query
 
 # village_id, signal as written, commune, households, population, parsed, broadband, 4G
 ROWS = [

@@ -16,7 +16,7 @@ from _browser import (
     page_counts,
     synthetic_model,
 )
-from slmap.render import render_html
+from slmap.page.render import render_html
 
 pytestmark = pytest.mark.browser
 

@@ -14,14 +14,14 @@ from click.testing import CliRunner
 
 from _browser import ARTIFACTS, assert_clean, open_map
 from slmap.cli import cli
-from slmap.ranking import priority_ranking
+from slmap.model.ranking import priority_ranking
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def sample_page(browser_ready, sample_model, tmp_path_factory) -> Path:
-    from slmap.render import render_html
+    from slmap.page.render import render_html
 
     path = tmp_path_factory.mktemp("answers") / "son_la.html"
     path.write_text(render_html(sample_model), encoding="utf-8")

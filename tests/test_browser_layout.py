@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from _browser import ARTIFACTS, assert_clean, open_map, synthetic_model
-from slmap import map_data
-from slmap.render import render_html
+from slmap.page import data as map_data
+from slmap.page.render import render_html
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from _browser import ARTIFACTS, assert_clean, open_map, synthetic_model
-from slmap import map_predict
-from slmap.render import render_html
+from slmap.page import predict as map_predict
+from slmap.page.render import render_html
 from slmap.sources.predictions import read_plan, read_prediction
 from slmap.sources.sites import read_sites
 from test_map_predict import read_inputs, write_inputs
@@ -136,8 +136,8 @@ def test_prediction_layers_on_a_phone(browser_ready, tmp_path: Path) -> None:
 
 @pytest.mark.geodata
 def test_sample_map_with_prediction_and_plan(browser_ready, sample_model, tmp_path: Path) -> None:
-    from slmap.plan import auto_candidates, choose_sites
-    from slmap.predict import predict_coverage
+    from slmap.radio.plan import auto_candidates, choose_sites
+    from slmap.radio.predict import predict_coverage
 
     villages = sample_model.villages
     sites = read_sites(SAMPLE_SITES)

@@ -23,9 +23,9 @@ import pytest
 from shapely.geometry import box
 
 from _browser import assert_clean, open_map
-from slmap.page_search import search_fold
-from slmap.render import render_html
-from slmap.schema import signal_flags
+from slmap.base.schema import signal_flags
+from slmap.page.render import render_html
+from slmap.page.search import search_fold
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,9 @@ import shapely
 from shapely.geometry import shape
 
 from _browser import assert_clean, open_map, page_counts, synthetic_model
-from slmap import topology
-from slmap.render import build_map, map_html
-from slmap.simplify import DEFAULT_TOLERANCE, simplify_coverage
+from slmap.base.simplify import DEFAULT_TOLERANCE, simplify_coverage
+from slmap.page import topojson as topology
+from slmap.page.render import build_map, map_html
 
 pytestmark = pytest.mark.browser
 

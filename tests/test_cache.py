@@ -14,13 +14,12 @@ import pytest
 from click.testing import CliRunner
 from geopandas.testing import assert_geodataframe_equal
 
-import slmap.approx
-import slmap.model
-from slmap import cache_keys
-from slmap.approx import approximate_communes
+import slmap.admin.approx
+import slmap.model.build
+from slmap.admin.approx import approximate_communes
 from slmap.cli import cli
 from slmap.model import load_coverage
-from slmap.sources import PINNED
+from slmap.sources import PINNED, cache_keys
 
 HEADER = "Mã bản,Tên bản,Mã xã,Số hộ,Số dân,Sóng,Cáp quang\n"
 ROWS = (
@@ -47,13 +46,13 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the models really built (a cache hit builds none)."""
     calls: list[int] = []
-    real = slmap.model.build_model
+    real = slmap.model.build.build_model
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(slmap.model, "build_model", counting)
+    monkeypatch.setattr(slmap.model.build, "build_model", counting)
     return calls
 
 
@@ -177,13 +176,13 @@ def test_son_la_hit_equals_a_fresh_build(upstream_env: Path) -> None:
 
 def test_approximate_communes_are_cached(folder: Path, monkeypatch) -> None:
     calls: list[int] = []
-    real = slmap.approx._built
+    real = slmap.admin.approx._built
 
     def counting(*args):
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(slmap.approx, "_built", counting)
+    monkeypatch.setattr(slmap.admin.approx, "_built", counting)
     first = approximate_communes("14")
     hit = approximate_communes("14")
     assert len(calls) == 1
@@ -196,12 +195,12 @@ def test_approximate_communes_are_cached(folder: Path, monkeypatch) -> None:
 
 
 def test_older_layout_split_is_cached_and_keyed_by_geometry(folder: Path, monkeypatch) -> None:
-    import slmap.approx_2023
-    from slmap.approx_2023 import older_layout_communes
+    import slmap.admin.approx_2023
+    from slmap.admin.approx_2023 import older_layout_communes
 
     calls: list[int] = []
-    real = slmap.approx_2023._split
-    monkeypatch.setattr(slmap.approx_2023, "_split", lambda *a: calls.append(1) or real(*a))
+    real = slmap.admin.approx_2023._split
+    monkeypatch.setattr(slmap.admin.approx_2023, "_split", lambda *a: calls.append(1) or real(*a))
     communes = approximate_communes("14")
     first, notes = older_layout_communes(communes, "2023")
     hit, hit_notes = older_layout_communes(communes, "2023")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slmap import i18n
-from slmap.classify import NODATA_COLOR, SCHEMES, classify, parse_breaks
-from slmap.errors import InputError
+from slmap.base import glossary
+from slmap.base.errors import InputError
+from slmap.model.classify import NODATA_COLOR, SCHEMES, classify, parse_breaks
 
 
 def test_nan_is_never_a_value_class() -> None:
@@ -70,10 +70,10 @@ def test_bad_options_raise_input_error() -> None:
 
 
 def test_i18n_tables_are_complete() -> None:
-    vi, en = i18n.strings("vi"), i18n.strings("en")
+    vi, en = glossary.strings("vi"), glossary.strings("en")
     assert vi.keys() == en.keys()
     assert all(vi[key] and en[key] for key in vi)
-    assert i18n.format_number(1234567, "vi") == "1.234.567"
-    assert i18n.format_percent(38.56, "en", 2) == "38.56 %"
+    assert glossary.format_number(1234567, "vi") == "1.234.567"
+    assert glossary.format_percent(38.56, "en", 2) == "38.56 %"
     with pytest.raises(ValueError):
-        i18n.t("title", "fr")
+        glossary.t("title", "fr")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import slmap.cli.export as cli_export
 import slmap.cli.query as cli_query
 from slmap.cli import cli, main
-from slmap.ranking import PRIORITY_FORMULA
+from slmap.model.ranking import PRIORITY_FORMULA
 from slmap.sources import sample_register_path
 from test_query import make_model
 

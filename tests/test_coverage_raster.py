@@ -20,16 +20,16 @@ from shapely.geometry import Point
 
 from _dem import write_geotiff
 from slmap.cli import cli
-from slmap.coverage_raster import (
+from slmap.radio.predict import K_FACTOR, line_of_sight
+from slmap.radio.raster import (
     NODATA,
     distance_raster,
     los_raster,
     metric_grid,
     raster_polygons,
 )
-from slmap.predict import K_FACTOR, line_of_sight
-from slmap.terrain import Dem
-from slmap.viewshed import ray_geometry, viewshed
+from slmap.radio.viewshed import ray_geometry, viewshed
+from slmap.sources.dem import Dem
 
 UTM = CRS.from_epsg(32648)
 X0, Y0 = 500_000.0, 2_400_000.0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from slmap.admin.locate import locate_boundaries
+from slmap.base.errors import BoundariesNotFoundError
 from slmap.cli import cli
-from slmap.errors import BoundariesNotFoundError
-from slmap.sources import PINNED, find_pinned, locate_boundaries
+from slmap.sources import PINNED, find_pinned
 
 FILES = [p.filename for p in PINNED.values()]
 

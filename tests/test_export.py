@@ -16,8 +16,10 @@ import pyogrio
 import pytest
 
 from slmap import export
-from slmap.errors import ExportError, InputError
+from slmap.base import atomic
+from slmap.base.errors import ExportError, InputError
 from slmap.export.fields import FILE_COLUMN
+from slmap.model import notes
 from test_query import make_model
 
 OGRINFO = shutil.which("ogrinfo") or (
@@ -45,9 +47,9 @@ def test_refuses_existing_and_leaves_it(tmp_path):
     target = tmp_path / "a.csv"
     target.write_bytes(b"old")
     with pytest.raises(ExportError, match=r"a\.csv already exists; pass --overwrite"):
-        export.atomic_write_text(target, "new")
+        atomic.atomic_write_text(target, "new")
     assert target.read_bytes() == b"old"
-    export.atomic_write_text(target, "mới", overwrite=True)
+    atomic.atomic_write_text(target, "mới", overwrite=True)
     assert target.read_text(encoding="utf-8") == "mới"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
 
@@ -58,7 +60,7 @@ def test_disk_full_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(ExportError, match="disk is full"):
-        export.atomic_write_bytes(tmp_path / "big.bin", b"x" * 1000)
+        atomic.atomic_write_bytes(tmp_path / "big.bin", b"x" * 1000)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -68,14 +70,14 @@ def test_permission_denied(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", denied)
     with pytest.raises(ExportError, match="permission denied"):
-        export.atomic_write_bytes(tmp_path / "a.txt", b"x")
+        atomic.atomic_write_bytes(tmp_path / "a.txt", b"x")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_path_failure_keeps_old(tmp_path):
     target = tmp_path / "x.gpkg"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), export.atomic_path(target, overwrite=True) as tmp:
+    with pytest.raises(RuntimeError), atomic.atomic_path(target, overwrite=True) as tmp:
         tmp.write_bytes(b"partial")
         raise RuntimeError("writer failed")
     assert target.read_bytes() == b"old"
@@ -84,11 +86,11 @@ def test_atomic_path_failure_keeps_old(tmp_path):
 
 def test_atomic_dir_replaces_whole_folder(tmp_path):
     out = tmp_path / "layers"
-    with export.atomic_dir(out) as tmp:
+    with atomic.atomic_dir(out) as tmp:
         (tmp / "a.txt").write_text("a", encoding="utf-8")
-    with pytest.raises(ExportError, match="--overwrite"), export.atomic_dir(out):
+    with pytest.raises(ExportError, match="--overwrite"), atomic.atomic_dir(out):
         pass
-    with export.atomic_dir(out, overwrite=True) as tmp:
+    with atomic.atomic_dir(out, overwrite=True) as tmp:
         (tmp / "b.txt").write_text("b", encoding="utf-8")
     assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layers"]
@@ -96,12 +98,12 @@ def test_atomic_dir_replaces_whole_folder(tmp_path):
 
 def test_rejects_csv_bom_and_default_path(tmp_path):
     rejects = pd.DataFrame({"village_name": ["Bản Mé"], "row": [3], "problem": ["mã xã sai"]})
-    path = export.write_rejects(rejects, tmp_path / "r.csv")
+    path = atomic.write_rejects(rejects, tmp_path / "r.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(path, encoding="utf-8-sig")
     assert back.village_name[0] == "Bản Mé" and back.problem[0] == "mã xã sai"
     sample = SimpleNamespace(provenance=SimpleNamespace(register="/pkg/s.csv", sample=True))
-    assert export.default_rejects_path(sample).as_posix() == "maps/s.rejects.csv"
+    assert atomic.default_rejects_path(sample).as_posix() == "maps/s.rejects.csv"
 
 
 # --- Shapefile field names ------------------------------------------------------------------
@@ -145,7 +147,7 @@ def test_shapefile_round_trip(model, tmp_path):
     assert fibre["V01"] == 0 and pd.isna(fibre["V02"])
     power = dict(zip(back.vill_id, back.grid_power, strict=True))
     assert power["V01"] == 0 and pd.isna(power["V02"])
-    assert set(back.data_note) == {export.SAMPLE_NOTE}
+    assert set(back.data_note) == {notes.SAMPLE_NOTE}
     dictionary = pd.read_csv(tmp_path / "u.fields.csv", encoding="utf-8-sig")
     assert list(dictionary.columns) == ["short_name", "full_name", "meaning"]
     assert set(dictionary.short_name) == set(back.columns) - {"geometry"}

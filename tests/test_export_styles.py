@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from slmap import export
-from slmap.classify import NODATA_COLOR, classify
 from slmap.cli import export as cli_export
 from slmap.cli.group import cli
 from slmap.export.kml import KML_NS
 from slmap.export.metadata import parse_metadata_text
 from slmap.export.styles import UNCOVERED_RED
+from slmap.model import notes
+from slmap.model.classify import NODATA_COLOR, classify
 from test_export import _ogrinfo
 from test_query import make_model
 
@@ -31,7 +32,7 @@ def _check_meta(meta: dict[str, str], model) -> None:
     assert meta["approximate boundaries"].startswith("yes" if prov.approximate else "no")
     assert meta["data date"] == str(prov.data_date)
     assert meta["layout"] == prov.layout
-    assert meta["data note"] == export.data_note(model)
+    assert meta["data note"] == notes.data_note(model)
     assert meta["written by"].startswith("slmap ")
 
 
@@ -94,7 +95,7 @@ def test_excel_about_sheet_has_the_same_metadata(tmp_path):
     rows = {r[0]: r[1] for r in about.iter_rows(values_only=True) if r and r[0]}
     assert rows["sample data"].startswith("yes")
     assert rows["layout"] == "2025"
-    assert about["A1"].value == export.data_note(model)
+    assert about["A1"].value == notes.data_note(model)
 
 
 def test_sample_metadata_names_pinned_licences(sample_model, tmp_path):

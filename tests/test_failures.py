@@ -14,9 +14,9 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from slmap import export
+from slmap.base import atomic
+from slmap.base.errors import DownloadError, ExportError
 from slmap.cli import cli
-from slmap.errors import DownloadError, ExportError
 from slmap.sources import PINNED, fetch_upstream, find_pinned
 
 # ------------------------------------------------------------------ writes
@@ -49,7 +49,7 @@ def test_atomic_write_failure_leaves_nothing(
     out.mkdir()
     monkeypatch.setattr(target, fault)
     with pytest.raises(ExportError, match=message) as info:
-        export.atomic_write_text(out / "villages.csv", "Bản Nà Tấu\n" * 1000)
+        atomic.atomic_write_text(out / "villages.csv", "Bản Nà Tấu\n" * 1000)
     assert "nothing was written" in str(info.value)
     assert _leftovers(out) == []
 
@@ -59,7 +59,7 @@ def test_failed_overwrite_keeps_the_old_file(tmp_path: Path, monkeypatch) -> Non
     target.write_text("old", encoding="utf-8")
     monkeypatch.setattr("os.replace", _disk_full)
     with pytest.raises(ExportError, match="disk is full"):
-        export.atomic_write_bytes(target, b"new", overwrite=True)
+        atomic.atomic_write_bytes(target, b"new", overwrite=True)
     assert target.read_text(encoding="utf-8") == "old"
     assert _leftovers(tmp_path) == ["villages.csv"]
 
@@ -67,7 +67,7 @@ def test_failed_overwrite_keeps_the_old_file(tmp_path: Path, monkeypatch) -> Non
 def test_atomic_path_failure_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
     target = tmp_path / "communes.gpkg"
     with pytest.raises(ExportError, match="permission denied"):  # noqa: SIM117
-        with export.atomic_path(target) as tmp:
+        with atomic.atomic_path(target) as tmp:
             tmp.write_bytes(b"partial")
             monkeypatch.setattr("os.replace", _deny)
     assert _leftovers(tmp_path) == []

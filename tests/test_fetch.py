@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from slmap.errors import BoundariesNotFoundError, DownloadError
-from slmap.sources import PINNED, fetch_upstream, find_pinned, locate_boundaries
+from slmap.admin.locate import locate_boundaries
+from slmap.base.errors import BoundariesNotFoundError, DownloadError
+from slmap.sources import PINNED, fetch_upstream, find_pinned
 
 
 @pytest.fixture

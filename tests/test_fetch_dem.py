@@ -19,9 +19,10 @@ import rasterio
 from click.testing import CliRunner
 from rasterio.transform import from_origin
 
+from slmap.admin.scope import province_bounds
 from slmap.cli import cli
-from slmap.dem_fetch import SOURCES, fetch_dem, province_bounds, tile_corners
-from slmap.terrain import read_dem
+from slmap.sources.dem import read_dem
+from slmap.sources.dem_fetch import SOURCES, fetch_dem, tile_corners
 
 
 def _tile_bytes(lat: int, lon: int, value: float) -> bytes:

@@ -19,11 +19,11 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point
 
 from _dem import write_geotiff
+from slmap.base.errors import InputError
 from slmap.cli import cli
-from slmap.errors import InputError
-from slmap.itm import ItmSettings, fspl_db, path_loss
-from slmap.predict import predict_coverage
-from slmap.terrain import read_dem
+from slmap.radio.itm import ItmSettings, fspl_db, path_loss
+from slmap.radio.predict import predict_coverage
+from slmap.sources.dem import read_dem
 
 UTM = "EPSG:32648"
 X0, Y0 = 500_000.0, 2_400_000.0

@@ -20,8 +20,8 @@ from itmlogic.preparatory_subroutines.qlrps import qlrps
 from itmlogic.preparatory_subroutines.zlsq1 import zlsq1
 from itmlogic.statistics.avar import avar
 
-from slmap.itm import CLIMATES, MODE_OF_VARIABILITY, ItmSettings, path_loss
-from slmap.itm_profile import (
+from slmap.radio.itm import CLIMATES, MODE_OF_VARIABILITY, ItmSettings, path_loss
+from slmap.radio.itm_profile import (
     horizons,
     least_squares_ends,
     profile_geometry,

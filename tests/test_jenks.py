@@ -1,4 +1,4 @@
-"""Exact Fisher-Jenks (:mod:`slmap.jenks`) gives mapclassify's breaks, without scipy."""
+"""Exact Fisher-Jenks (:mod:`slmap.model.jenks`) gives mapclassify's breaks, without scipy."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slmap.classify import classify
-from slmap.jenks import fisher_jenks_bins
+from slmap.model.classify import classify
+from slmap.model.jenks import fisher_jenks_bins
 
 SAMPLE = Path(__file__).resolve().parents[1] / "geodata" / "sample"
 
@@ -105,7 +105,7 @@ def test_bad_k() -> None:
 
 def test_classify_fisher_jenks_imports_no_scipy() -> None:
     code = (
-        "import sys; import pandas as pd; from slmap.classify import classify\n"
+        "import sys; import pandas as pd; from slmap.model.classify import classify\n"
         "c = classify(pd.Series(range(50)), metric='villages_no_mbb', k=5)\n"
         "print(sorted(m for m in ('scipy', 'matplotlib', 'mapclassify') if m in sys.modules))\n"
         "classify(pd.Series(range(50)), scheme='quantiles', k=5)\n"

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from slmap.assets import json_for_script
+from slmap.page.assets import json_for_script
 
 HOSTILE = [
     "</script><script>alert(1)</script>",

@@ -2,7 +2,7 @@
 
 The table is checked against the two official GSO lists in ``../shared/geodata``
 (read at run time, never copied) and against the ``vietnamadminunits`` legacy
-table behind :func:`slmap.registry.communes`.
+table behind :func:`slmap.admin.registry.communes`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ LIST_200 = "gso_communes_2025-03-01_200.csv"
 
 
 def _raw() -> bytes:
-    return (resources.files("slmap") / "data" / "son_la_1280_2024.csv").read_bytes()
+    return (resources.files("slmap.admin") / "data" / "son_la_1280_2024.csv").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +169,7 @@ def test_each_created_ward_has_an_incoming_link(rows):
 
 
 def test_new_side_agrees_with_the_vietnamadminunits_legacy_table(rows):
-    from slmap import registry
+    from slmap.admin import registry
 
     legacy = registry.communes("legacy", "14").set_index("commune_code")
     problems = []

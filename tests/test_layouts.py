@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from slmap import layouts
+from slmap.admin import layouts
+from slmap.admin.detect import detect_layout
+from slmap.base.errors import InputError
 from slmap.cli import cli
-from slmap.detect import detect_layout
-from slmap.errors import InputError
 from slmap.model import load_coverage
 
 GADM = ("son_la", "communes_204_gadm41.geojson")

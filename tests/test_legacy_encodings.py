@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from corpus._build import cp1258_bytes, csv_text, register, tcvn3_bytes, vni_bytes
-from slmap.errors import InputError
+from slmap.base.errors import InputError
 from slmap.sources import read_register
 from slmap.sources.encodings import VNI, decode_text, sniff_legacy
 

@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from shapely.geometry import Point, box
 
 from _browser import synthetic_model
-from slmap import map_predict
-from slmap.errors import InputError
-from slmap.render import render_html
+from slmap.base.errors import InputError
+from slmap.page import predict as map_predict
+from slmap.page.render import render_html
+from slmap.radio.predict import DEFAULT_RADIUS_KM, distance_area
 from slmap.sources.predictions import read_plan, read_prediction
 from slmap.sources.sites import read_sites
 
@@ -53,11 +54,15 @@ def write_inputs(folder: Path, model, *, unreachable: bool = True) -> dict[str, 
 
 
 def read_inputs(paths: dict[str, Path], keep_going: bool = False) -> map_predict.PredictionInputs:
+    """What ``slmap map --sites --prediction --plan`` hands the page (cli/map.py)."""
+    sites = read_sites(paths["sites"])
     return map_predict.PredictionInputs(
-        read_sites(paths["sites"]),
+        sites,
         read_prediction(paths["prediction"], keep_going=keep_going),
         read_plan(paths["plan"], keep_going=keep_going),
         keep_going=keep_going,
+        distance_area=distance_area(sites.sites, DEFAULT_RADIUS_KM),
+        radius_km=DEFAULT_RADIUS_KM,
     )
 
 
@@ -93,7 +98,7 @@ def test_sites_by_technology_and_synthetic_label(model, tmp_path: Path) -> None:
 def test_area_computed_from_broadband_sites_only(model, tmp_path: Path) -> None:
     paths = write_inputs(tmp_path, model)
     inputs = read_inputs(paths)
-    area = map_predict.coverage_area(inputs.prediction, inputs.sites, "en")
+    area = map_predict.coverage_area(inputs.prediction, inputs, "en")
     assert area["computed"] is True
     assert "5 km" in area["note"]
     # two 4G sites far apart: two discs of ~78.5 km² (the 2G site adds nothing)
@@ -115,7 +120,7 @@ def test_area_from_the_coverage_layer(model, tmp_path: Path) -> None:
     cover.to_file(gpkg, layer="coverage", driver="GPKG")
     table = read_prediction(gpkg)
     assert len(table.frame) == 10 and table.coverage is not None
-    area = map_predict.coverage_area(table, read_sites(paths["sites"]), "en")
+    area = map_predict.coverage_area(table, read_inputs(paths), "en")
     assert area["model"] == "los" and area["note"] == "" and area["computed"] is False
     assert 100 < area["km2"] < 130  # 0.1° x 0.1° near 21° N
 

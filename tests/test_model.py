@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from slmap.errors import InputError, ValidationError
+from slmap.base.errors import InputError, ValidationError
 from slmap.model import load_coverage
 from slmap.sources import read_boundaries
 

@@ -2,7 +2,7 @@ import csv
 import json
 import unicodedata
 
-from slmap.names import NAME_ALIASES, closest, fold, match_names, strip_prefix, unit_type
+from slmap.base.names import NAME_ALIASES, closest, fold, match_names, strip_prefix, unit_type
 
 
 def test_fold_equivalences():

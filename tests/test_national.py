@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from _browser import assert_clean, open_map
-from slmap import render
-from slmap.assets import remote_resources
+from slmap.page import render
+from slmap.page.assets import remote_resources
 
 N_COMMUNES = 3321
 N_VILLAGES = 20_000
@@ -35,7 +35,7 @@ COUNTS = """() => {
 def national(tmp_path_factory: pytest.TempPathFactory):
     """(model, html path) of the national map, built once for this module."""
     from slmap.model import load_coverage
-    from slmap.synthetic import generate_register
+    from slmap.sample.registers import generate_register
 
     folder = tmp_path_factory.mktemp("national")
     register = folder / "national.csv"

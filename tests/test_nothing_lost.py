@@ -10,7 +10,7 @@ import shapely
 from click.testing import CliRunner
 from shapely.geometry import box
 
-from slmap import registry
+from slmap.admin import registry
 from slmap.cli import cli
 
 CODES = ("03646", "03664", "03670")

@@ -1,4 +1,4 @@
-"""Villages without coordinates are placed per commune in one batch (:mod:`slmap.place`)."""
+"""Villages without coordinates are placed per commune in one batch (:mod:`slmap.model.place`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap.place import ROUNDS, place_villages, points_in, uniform_draws, village_keys
+from slmap.model.place import ROUNDS, place_villages, points_in, uniform_draws, village_keys
 
 MASK = (1 << 64) - 1
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from shapely.geometry import Point
 
 from slmap.cli import cli
-from slmap.plan import auto_candidates, choose_sites
+from slmap.radio.plan import auto_candidates, choose_sites
 
 UTM = "EPSG:32648"
 X0, Y0 = 500_000.0, 2_400_000.0

@@ -17,11 +17,11 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point
 
 from _dem import write_geotiff
+from slmap.base.errors import InputError
 from slmap.cli import cli
-from slmap.errors import InputError
-from slmap.predict import K_FACTOR, coverage_pairs, predict_coverage
+from slmap.radio.predict import K_FACTOR, coverage_pairs, predict_coverage
+from slmap.sources.dem import read_dem
 from slmap.sources.sites import read_sites
-from slmap.terrain import read_dem
 
 UTM = "EPSG:32648"
 X0, Y0 = 500_000.0, 2_400_000.0  # UTM 48N, inside Sơn La's zone

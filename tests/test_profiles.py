@@ -1,8 +1,8 @@
-"""Line of sight sampled in pixel space (slmap.profiles) against a plain reference.
+"""Line of sight sampled in pixel space (slmap.radio.profiles) against a plain reference.
 
 The reference samples each pair's profile in metres with
-:func:`slmap.terrain.sample_heights` (float64) and applies the rule of
-:func:`slmap.predict.line_of_sight` sample by sample.
+:func:`slmap.sources.dem.sample_heights` (float64) and applies the rule of
+:func:`slmap.radio.predict.line_of_sight` sample by sample.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from affine import Affine
 from pyproj import CRS
 
-import slmap.profiles as profiles
-from slmap.predict import EARTH_RADIUS_M, K_FACTOR, line_of_sight
-from slmap.profiles import HeightGrid, clear_of_terrain
-from slmap.terrain import Dem, sample_heights
+import slmap.radio.profiles as profiles
+from slmap.radio.predict import EARTH_RADIUS_M, K_FACTOR, line_of_sight
+from slmap.radio.profiles import HeightGrid, clear_of_terrain
+from slmap.sources.dem import Dem, sample_heights
 
 UTM = "EPSG:32648"
 PIXEL = 30.0

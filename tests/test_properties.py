@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus._build import cp1258_bytes
-from slmap import registry
-from slmap.names import fold, match_names, nfc, strip_prefix
+from slmap.admin import registry
+from slmap.base.names import fold, match_names, nfc, strip_prefix
 from slmap.sources import read_register
 
 VIET_LOWER = (

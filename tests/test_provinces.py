@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from slmap.admin.registry import communes, parse_provinces, province_label
+from slmap.base.errors import InputError
 from slmap.cli import cli
-from slmap.errors import InputError
-from slmap.registry import communes, parse_provinces, province_label
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def national_sample(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_whole_country_is_named_viet_nam(national_sample) -> None:
-    from slmap.map_data import title_block
+    from slmap.page.data import title_block
 
     model = national_sample
     assert model.province["province_name"].tolist() == ["Việt Nam"]
@@ -153,7 +153,7 @@ def test_whole_country_is_named_viet_nam(national_sample) -> None:
 def test_title_of_a_city_has_no_province_prefix() -> None:
     from types import SimpleNamespace
 
-    from slmap.map_data import province_name
+    from slmap.page.data import province_name
 
     frame = pd.DataFrame({"province_name": ["Thành phố Hà Nội"]})
     model = SimpleNamespace(province=frame, communes=frame, provenance=SimpleNamespace())
@@ -208,7 +208,7 @@ def test_stats_households_and_people_without_mobile_broadband(sample_model, upst
 
 
 def test_unknown_counts_are_no_data_not_zero() -> None:
-    from slmap.metrics import summarise
+    from slmap.base.metrics import summarise
 
     villages = pd.DataFrame(
         {

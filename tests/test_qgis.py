@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from _browser import ARTIFACTS, in_ci
-from slmap.classify import classify
 from slmap.cli import cli
+from slmap.model.classify import classify
 
 QGIS_PYTHON = "/usr/bin/python3"
 SCRIPT = Path(__file__).parent / "qgis" / "open_exports.py"

@@ -1,4 +1,4 @@
-"""Tests of slmap.query on a small model built in code, and on the sample."""
+"""Tests of slmap.model.query on a small model built in code, and on the sample."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import box
 
-from slmap import query, ranking
-from slmap.errors import InputError
-from slmap.names import fold
-from slmap.schema import signal_flags
+from slmap.base.errors import InputError
+from slmap.base.names import fold
+from slmap.base.schema import signal_flags
+from slmap.model import query, ranking
 
 # (code, name, district code, district name, lon0)
 _COMMUNES = [

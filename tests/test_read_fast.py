@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from slmap.model.validate import check_register
 from slmap.sources import tables
 from slmap.sources.tables import read_register
-from slmap.validate import check_register
 
 HEADER = "Mã bản,Tên bản,Mã xã,Số hộ,Số dân,Sóng,Cáp quang,Kinh độ,Vĩ độ\n"
 CASES = {

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from slmap import registry
+from slmap.admin import registry
 
 
 def test_layout_sizes():

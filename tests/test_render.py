@@ -13,12 +13,13 @@ import shapely
 from click.testing import CliRunner
 
 from _browser import EVIL_IMG, EVIL_SCRIPT, synthetic_model
-from slmap import map_data, render
-from slmap.assets import remote_resources
+from slmap.base.errors import InputError
+from slmap.base.simplify import simplify_coverage
 from slmap.cli import cli
-from slmap.errors import InputError
-from slmap.page_search import search_fold
-from slmap.simplify import simplify_coverage
+from slmap.page import data as map_data
+from slmap.page import render
+from slmap.page.assets import remote_resources
+from slmap.page.search import search_fold
 
 CDN_WORDS = ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons", "cdn.jsdelivr", "unpkg")
 

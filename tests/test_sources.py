@@ -7,8 +7,8 @@ import pyogrio
 import pytest
 import shapely
 
-from slmap import registry
-from slmap.errors import InputError
+from slmap.admin import registry
+from slmap.base.errors import InputError
 from slmap.sources import read_boundaries
 
 

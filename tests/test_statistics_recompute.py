@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slmap.metrics import SHARES, recompute_shares
+from slmap.base.metrics import SHARES, recompute_shares
 from slmap.model import load_coverage
 
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from slmap import synthetic
-from slmap.synthetic import SON_LA_2023, generate_register
+from slmap.sample import registers as synthetic
+from slmap.sample.registers import SON_LA_2023, generate_register
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from rasterio.transform import from_origin
 from shapely.geometry import Point
 
 from _dem import write_geotiff
-from slmap.errors import InputError
-from slmap.predict import predict_coverage
-from slmap.terrain import read_dem, sample_heights
+from slmap.base.errors import InputError
+from slmap.radio.predict import predict_coverage
+from slmap.sources.dem import read_dem, sample_heights
 
 UTM = "EPSG:32648"
 X0, Y0 = 500_000.0, 2_400_000.0

@@ -1,4 +1,4 @@
-"""Shared borders stored once: the topology of the map page (slmap.topology, slmap.map_topology)."""
+"""Shared borders stored once: the map page's topology (slmap.page.topojson, .topology)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 import shapely
 from shapely import LineString, Polygon, box
 
-from slmap import map_topology, topology
-from slmap.simplify import DEFAULT_TOLERANCE, simplify_coverage
+from slmap.base.simplify import DEFAULT_TOLERANCE, simplify_coverage
+from slmap.page import topojson as topology
+from slmap.page import topology as map_topology
 
 
 def _jagged_grid(n: int = 3, teeth: int = 40, seed: int = 3) -> list[Polygon]:
@@ -200,7 +201,7 @@ def test_chieng_son_straddles_two_former_districts(sample_model) -> None:
 
 def test_the_page_carries_the_topology_and_the_decoder(tmp_path: Path) -> None:
     from _browser import synthetic_model
-    from slmap.render import render_html
+    from slmap.page.render import render_html
 
     html = render_html(synthetic_model())
     assert "topojson" in html and '"type":"Topology"' in html

@@ -16,9 +16,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from slmap import registry
-from slmap.errors import InputError
-from slmap.names import fold
+from slmap.admin import registry
+from slmap.base.errors import InputError
+from slmap.base.names import fold
 from slmap.sources import sample_register_path
 from slmap.sources.uncovered_list import looks_like_uncovered_list, read_uncovered_list
 from slmap.sources.uncovered_rows import signal_from_note

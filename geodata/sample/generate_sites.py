@@ -5,7 +5,7 @@ Run from the repository root::
     python geodata/sample/generate_sites.py
 
 The sites are invented (``synthetic = yes`` on every row), built by
-:func:`slmap.synthetic_sites.synthetic_sites` from the 2022-12-31 sample
+:func:`slmap.sample.sites.synthetic_sites` from the 2022-12-31 sample
 register alone: no boundary file and no real site list is read. The output is
 deterministic.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from slmap.synthetic_sites import synthetic_sites
+from slmap.sample.sites import synthetic_sites
 
 FOLDER = Path(__file__).parent
 

@@ -7,22 +7,18 @@ The public API is curated here. Heavy modules are imported lazily so that
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("slmap")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+from slmap.base.version import __version__ as __version__
 
 _LAZY = {
-    "BoundariesNotFoundError": "slmap.errors",
+    "BoundariesNotFoundError": "slmap.base.errors",
     "CoverageModel": "slmap.model",
-    "DownloadError": "slmap.errors",
-    "ExportError": "slmap.errors",
-    "InputError": "slmap.errors",
-    "Problem": "slmap.errors",
-    "SlmapError": "slmap.errors",
-    "ValidationError": "slmap.errors",
+    "DownloadError": "slmap.base.errors",
+    "ExportError": "slmap.base.errors",
+    "InputError": "slmap.base.errors",
+    "Problem": "slmap.base.errors",
+    "SlmapError": "slmap.base.errors",
+    "ValidationError": "slmap.base.errors",
     "build_model": "slmap.model",
     "fetch_upstream": "slmap.sources",
     "load_coverage": "slmap.model",

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from click.testing import CliRunner
 
-from slmap import registry
+from slmap.admin import registry
 from slmap.cli import cli
 from slmap.sources.encodings import TCVN3, VNI
 

@@ -292,6 +292,6 @@ def test_boundary_case(case: Case, tmp_path: Path) -> None:
 
 
 def test_codes_are_real() -> None:
-    from slmap import registry
+    from slmap.admin import registry
 
     assert set(CODES) <= set(registry.communes("2025", "14")["commune_code"])

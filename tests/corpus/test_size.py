@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import slmap.synthetic as synthetic
-from slmap import registry
+import slmap.sample.registers as synthetic
+from slmap.admin import registry
+from slmap.model.validate import check_register
 from slmap.sources import read_register
-from slmap.validate import check_register
 
 from ._build import counts, csv_text, register, run, squares
 

@@ -1,10 +1,12 @@
-"""Command-line interface: ``slmap validate|stats|fetch|map|query|export``.
+"""Command-line interface: ``slmap map|query|export|report|change|predict|plan|…``.
 
 Each subcommand lives in its own module of this package and is a thin layer
 over the library; :mod:`slmap.cli.group` imports a module only when its
 command runs or shows its help. Shared options live in :mod:`slmap.cli._common`. Any
-:class:`~slmap.errors.SlmapError` becomes one line per problem on stderr and
+:class:`~slmap.base.errors.SlmapError` becomes one line per problem on stderr and
 a non-zero exit code, never a traceback.
+
+May import: every other package of slmap (the top layer); nothing imports it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from slmap.errors import InputError, SlmapError
+from slmap.base.errors import InputError, SlmapError
 
 __all__ = [
     "SlmapGroup",
@@ -139,7 +139,7 @@ def province_option(ctx: click.Context | None, param: Any, value: str | None) ->
     >>> province_option(None, None, "ALL")
     'all'
     """
-    from slmap.registry import parse_provinces
+    from slmap.admin.registry import parse_provinces
 
     codes = parse_provinces(value)
     return "all" if codes is None else ",".join(codes)
@@ -268,7 +268,7 @@ def load_from_options(quiet: bool = False, **opts: Any):
     Warnings are printed on stderr (one line each); with ``--keep-going`` the
     rejected rows are written to a CSV and the counts are printed.
     """
-    from slmap import export
+    from slmap.base import atomic
     from slmap.model import load_coverage
 
     model = load_coverage(
@@ -296,9 +296,9 @@ def load_from_options(quiet: bool = False, **opts: Any):
     # --keep-going: features left out of the boundaries have no rejects file; say each
     echo_problems([str(p) for p in model.problems if p.severity == "error" and p.row is None])
     if len(model.rejects):
-        target = opts.get("rejects") or export.default_rejects_path(model)
+        target = opts.get("rejects") or atomic.default_rejects_path(model)
         rebuilt = opts.get("rejects") is None  # the default file is rebuilt, like the default map
-        export.write_rejects(model.rejects, target, overwrite=rebuilt or _overwrite_consent())
+        atomic.write_rejects(model.rejects, target, overwrite=rebuilt or _overwrite_consent())
         click.echo(
             f"rejected {len(model.rejects)} of {model.read_count} rows "
             f"(loaded {len(model.villages)}); rejects written to {target}"
@@ -314,16 +314,16 @@ def check_outputs(params: dict[str, Any]) -> None:
     ``--out`` and (with ``--keep-going``) ``--rejects`` must not exist unless
     ``--overwrite`` is given; the consent is remembered for the rejects write.
     """
-    from slmap import export
+    from slmap.base import atomic
 
     overwrite = bool(params.get("overwrite"))
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["slmap.overwrite"] = overwrite
     if params.get("out") is not None:
-        export.refuse_existing(params["out"], overwrite)
+        atomic.refuse_existing(params["out"], overwrite)
     if params.get("rejects") is not None and params.get("keep_going"):
-        export.refuse_existing(params["rejects"], overwrite)
+        atomic.refuse_existing(params["rejects"], overwrite)
 
 
 def _overwrite_consent() -> bool:
@@ -334,7 +334,7 @@ def _overwrite_consent() -> bool:
 def classification_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--metric``, ``--scheme``, ``--k`` and ``--breaks``: one classification for
     the map and the styled exports (the same classes and colours in both)."""
-    from slmap.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES
+    from slmap.model.classify import DEFAULT_SCHEMES, METRIC_KEYS, SCHEMES
 
     options = [
         click.option(

@@ -38,8 +38,7 @@ def cache_group() -> None:
 @cache_group.command("info")
 def info_command() -> None:
     """Where the cache is, its entries, their sizes and what each is for."""
-    from slmap import cache
-    from slmap.sources import PINNED, cache_dir
+    from slmap.sources import PINNED, cache, cache_dir
 
     root = cache_dir()
     found = cache.entries()
@@ -75,8 +74,7 @@ def info_command() -> None:
 )
 def clear_command(everything: bool) -> None:
     """Remove the cached models and approximate communes (the downloads stay unless --all)."""
-    from slmap import cache
-    from slmap.sources import cache_dir
+    from slmap.sources import cache, cache_dir
 
     removed = cache.clear(everything=everything)
     freed = sum(size for _, size in removed)

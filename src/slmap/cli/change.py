@@ -20,7 +20,7 @@ def load_change(before: Path | None, after: Path | None, opts: dict):
     date; ``before`` to the sample's earlier date when the later is the
     sample.
     """
-    from slmap.change import compare_villages
+    from slmap.model.change import compare_villages
     from slmap.sources import SAMPLE_DATES
 
     later = dict(opts)

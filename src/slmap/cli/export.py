@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from slmap.classify import parse_breaks
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
     classification_options,
@@ -19,6 +18,7 @@ from slmap.cli._common import (
 )
 from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
+from slmap.model.classify import parse_breaks
 
 __all__ = ["export_command"]
 
@@ -89,10 +89,11 @@ def export_command(
     as the map (--metric/--scheme/--k/--breaks/--lang).
     """
     from slmap import export
+    from slmap.base import atomic
 
     style = export.StyleOptions(metric, scheme, k, parse_breaks(breaks), lang)
     target = out or export.default_output(export_layer, fmt, zip_)
-    export.refuse_existing(target, overwrite)  # at once, not after loading
+    atomic.refuse_existing(target, overwrite)  # at once, not after loading
     model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
     result = export.export_model(
         model, export_layer, fmt, target, overwrite=overwrite, zip=zip_, style=style,

@@ -13,7 +13,7 @@ from importlib import import_module
 
 import click
 
-from slmap import __version__
+from slmap.base.version import __version__
 from slmap.cli._common import SlmapGroup
 
 __all__ = ["COMMANDS", "LazyGroup", "cli"]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from slmap.classify import parse_breaks
+from slmap.base.names import strip_accents, strip_prefix
 from slmap.cli._common import classification_options, load_from_options, model_options
 from slmap.cli.group import cli
-from slmap.names import strip_accents, strip_prefix
+from slmap.model.classify import parse_breaks
 
 if TYPE_CHECKING:
     from slmap.model import CoverageModel
@@ -35,12 +35,12 @@ def write_map(html: str, path: str | Path, overwrite: bool = False) -> Path:
     Parameters
     ----------
     html : str
-        The page from :func:`slmap.render.render_html`.
+        The page from :func:`slmap.page.render.render_html`.
     path : str or path-like
         Destination; missing folders are created.
     overwrite : bool, default False
         Replace an existing file; without it an existing file is refused
-        (:class:`~slmap.errors.ExportError`) and left untouched.
+        (:class:`~slmap.base.errors.ExportError`) and left untouched.
 
     Returns
     -------
@@ -54,7 +54,7 @@ def write_map(html: str, path: str | Path, overwrite: bool = False) -> Path:
     >>> write_map("<!DOCTYPE html>", p).read_text()
     '<!DOCTYPE html>'
     """
-    from slmap.export import atomic_write_text
+    from slmap.base.atomic import atomic_write_text
 
     return atomic_write_text(path, html, overwrite=overwrite)
 
@@ -101,13 +101,17 @@ def load_predicted(
     Problems are printed on stderr, one line each: rejected rows with
     ``--keep-going`` and warnings (villages left without a prediction...).
     """
-    from slmap import map_predict
     from slmap.cli.predict import load_sites
+    from slmap.page import predict as map_predict
     from slmap.sources.predictions import read_plan, read_prediction
 
     inputs = map_predict.PredictionInputs(keep_going=keep_going)
     if sites is not None:
+        from slmap.radio.predict import DEFAULT_RADIUS_KM, distance_area
+
         inputs.sites = load_sites(sites, keep_going)
+        inputs.distance_area = distance_area(inputs.sites.sites, DEFAULT_RADIUS_KM)
+        inputs.radius_km = DEFAULT_RADIUS_KM
     if prediction is not None:
         inputs.prediction = read_prediction(prediction, keep_going=keep_going)
         inputs.warnings.extend(inputs.prediction.problems)
@@ -207,7 +211,7 @@ def map_command(
     location); the page has a legend, layer switcher, scale bar and an
     accent-insensitive search ("muong la" finds "Mường La").
     """
-    from slmap.render import render_html
+    from slmap.page.render import render_html
 
     fixed = parse_breaks(breaks)  # fail on bad --breaks before the slow load
     change = None

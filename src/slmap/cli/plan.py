@@ -1,6 +1,6 @@
 """``slmap plan``: new sites for the villages still without mobile broadband.
 
-A thin layer over :mod:`slmap.plan`; the sites, terrain and model options
+A thin layer over :mod:`slmap.radio.plan`; the sites, terrain and model options
 are those of ``slmap predict``; writes are atomic.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from slmap.base.errors import InputError
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.cli.predict import (
@@ -23,7 +24,6 @@ from slmap.cli.predict import (
     summary_format_option,
     write_table,
 )
-from slmap.errors import InputError
 
 __all__ = ["plan_command"]
 
@@ -64,8 +64,8 @@ def plan_command(**kwargs: Any) -> None:
     predicted covered by --sites. Maximal covering (--new-sites N) or set
     covering (--cover-all), solved exactly with PuLP/CBC.
     """
-    from slmap.plan import auto_candidates, choose_sites
-    from slmap.predict import predict_coverage
+    from slmap.radio.plan import auto_candidates, choose_sites
+    from slmap.radio.predict import predict_coverage
 
     if kwargs["cover_all"] and kwargs["new_sites"] is not None:
         raise InputError("give either --new-sites N or --cover-all, not both")
@@ -86,7 +86,7 @@ def plan_command(**kwargs: Any) -> None:
     result = choose_sites(villages, predicted, candidates, model=name, new_sites=new_sites, **opts)
     out = kwargs["out"]
     write_table(result.chosen, out, kwargs["overwrite"])
-    from slmap.export.atomic import atomic_write_bytes, csv_bytes
+    from slmap.base.atomic import atomic_write_bytes, csv_bytes
 
     side = out.with_name(out.stem + ".villages.csv")
     atomic_write_bytes(side, csv_bytes(result.villages), kwargs["overwrite"])

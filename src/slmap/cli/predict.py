@@ -1,7 +1,7 @@
 """``slmap predict``: predicted coverage of each village from radio sites.
 
-Thin layers over :mod:`slmap.predict` and :mod:`slmap.plan`; reads go
-through :mod:`slmap.sources.sites` and :mod:`slmap.terrain`, writes are atomic.
+Thin layers over :mod:`slmap.radio.predict` and :mod:`slmap.radio.plan`; reads go
+through :mod:`slmap.sources.sites` and :mod:`slmap.sources.dem`, writes are atomic.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import click
 import geopandas as gpd
 import pandas as pd
 
+from slmap.base.errors import InputError
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
-from slmap.errors import InputError
-from slmap.itm import CLIMATES, ItmSettings
+from slmap.radio.itm import CLIMATES, ItmSettings
 
 __all__ = [
     "SYNTHETIC_NOTE",
@@ -67,7 +67,7 @@ def read_terrain(
     margin_deg: float,
 ):
     """Read the DEM windows covering ``frames`` (plus a margin); refuse los/itm without one."""
-    from slmap.terrain import read_dem
+    from slmap.sources.dem import read_dem
 
     if model == "distance":
         return None
@@ -100,7 +100,7 @@ def write_table(
     ``layers`` holds ``frame`` as layer ``villages`` and each of ``layers``
     beside it, all in one atomic write.
     """
-    from slmap.export.atomic import atomic_path, atomic_write_bytes, csv_bytes
+    from slmap.base.atomic import atomic_path, atomic_write_bytes, csv_bytes
     from slmap.export.fields import plain_table
 
     fmt = _FORMATS.get(out.suffix.lower())
@@ -123,7 +123,7 @@ def write_table(
 
 
 def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> None:
-    from slmap import __version__
+    from slmap.base.version import __version__
     from slmap.export.excel import write_xlsx
     from slmap.export.metadata import ExportMetadata
 
@@ -270,7 +270,7 @@ def predict_command(**kwargs: Any) -> None:
     register may be out of date; reported_covered_predicted_none: check the
     register or the site list), and prints a summary.
     """
-    from slmap.predict import predict_coverage, summarize
+    from slmap.radio.predict import predict_coverage, summarize
 
     check_model(kwargs["coverage_model"], kwargs["dem"])
     check_raster(kwargs["raster"], kwargs["overwrite"])
@@ -327,7 +327,7 @@ def predict_command(**kwargs: Any) -> None:
 
 def check_raster(path: Path | None, overwrite: bool) -> None:
     """Refuse a --raster name that is not .tif, or exists without --overwrite, before work."""
-    from slmap.export.atomic import refuse_existing
+    from slmap.base.atomic import refuse_existing
 
     if path is None:
         return
@@ -342,8 +342,8 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
     Without --raster, the los polygons come from a raster at three times the
     DEM's pixel size (at least 90 m), which is enough for the map and faster.
     """
-    from slmap import coverage_raster as cr
-    from slmap.progress import progress_steps
+    from slmap.base.progress import progress_steps
+    from slmap.radio import raster as cr
 
     path, layer = kwargs["raster"], kwargs["out"].suffix.lower() == ".gpkg"
     if path is None and not layer:
@@ -356,7 +356,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
             raster = cr.distance_raster(sites, radius_km=kwargs["radius_km"])
         detail = f"within {kwargs['radius_km']:g} km of a broadband site"
     else:
-        from slmap.terrain import pixel_size_m
+        from slmap.sources.dem import pixel_size_m
 
         step = None if path is not None else max(3 * pixel_size_m(dem), 90.0)
         with progress_steps(len(cr.broadband_sites(sites)), "viewsheds") as advance:

@@ -1,6 +1,6 @@
 """``slmap query``: planner questions as a table, CSV, Excel or GeoJSON.
 
-A thin layer over :mod:`slmap.query`; writes go through :mod:`slmap.export`.
+A thin layer over :mod:`slmap.model.query`; writes go through :mod:`slmap.export`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import click
 import numpy as np
 import pandas as pd
 
-from slmap import query as q
-from slmap import ranking
+from slmap.base.schema import is_missing
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
-from slmap.schema import is_missing
+from slmap.model import query as q
+from slmap.model import ranking
 
 __all__ = ["FINITE", "FiniteFloat", "column_formatter", "emit", "output_format", "query_group"]
 
@@ -179,12 +179,13 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
     >>> emit(result, model, "csv", Path("maps/uncovered.csv"), False, "Uncovered")  # doctest: +SKIP
     """
     from slmap import export
+    from slmap.model import notes
 
     fmt = output_format(fmt, out)
     if fmt == "table":
         _print_table(result, model, title)
         return
-    frame = export.prepare(result, model)
+    frame = notes.with_notes(result, model)
     if out is None:
         if fmt == "csv":
             text = frame.drop(columns="geometry").to_csv(index=False)

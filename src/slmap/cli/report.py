@@ -61,8 +61,8 @@ def report(out: Path, commune: str | None, lang: str, fmt: str | None, overwrite
     Text is embedded as TrueType (searchable, Vietnamese intact). Made from the
     sample register, every page says "sample data".
     """
-    from slmap import export
     from slmap import report as rep
+    from slmap.base import atomic
 
     fmt = _format(fmt, out)
     if fmt == "png" and commune is not None:
@@ -73,7 +73,7 @@ def report(out: Path, commune: str | None, lang: str, fmt: str | None, overwrite
         data = rep.report_pdf(model, lang=lang, commune=commune)
     else:
         data = rep.report_png(model, lang=lang)
-    written = export.atomic_write_bytes(out, data, overwrite=overwrite)
+    written = atomic.atomic_write_bytes(out, data, overwrite=overwrite)
     what = "map" if fmt == "png" else f"{_pages(data)} pages"
     click.echo(
         f"wrote {what} to {written} ({len(data) / 1000:,.0f} kB, "

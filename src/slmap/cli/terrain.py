@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from slmap.base.errors import InputError
 from slmap.cli.group import cli
-from slmap.errors import InputError
 
 __all__ = ["fetch_dem_command"]
 
@@ -50,9 +50,10 @@ def fetch_dem_command(
     Tiles already there are kept; tiles absent upstream (sea) are listed.
     Prints the tile paths and the --dem option that uses them.
     """
-    from slmap.dem_fetch import SOURCES, fetch_dem, province_bounds, tile_corners
-    from slmap.progress import progress_steps
-    from slmap.registry import parse_provinces
+    from slmap.admin.registry import parse_provinces
+    from slmap.admin.scope import province_bounds
+    from slmap.base.progress import progress_steps
+    from slmap.sources.dem_fetch import SOURCES, fetch_dem, tile_corners
 
     codes = parse_provinces(province.replace("-", " ")) or ()
     if len(codes) != 1:

@@ -100,7 +100,7 @@ def field_meaning(column: str) -> str:
     >>> field_meaning("Ghi chú")
     'column of the input file, kept as written (text)'
     """
-    from slmap.schema import COLUMNS
+    from slmap.base.schema import COLUMNS
 
     schema = {c.name: c.meaning for c in COLUMNS}
     known = FIELD_MEANINGS.get(column) or schema.get(column)

@@ -23,11 +23,11 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
-from slmap import i18n
+from slmap.base import glossary
+from slmap.base.schema import is_missing
 from slmap.export.metadata import ExportMetadata, metadata_lines
 from slmap.export.styles import StyleOptions, layer_style
 from slmap.export.symbols import StyleClass
-from slmap.schema import is_missing
 
 __all__ = ["KML_NS", "kml_color", "kml_document", "write_kml"]
 
@@ -158,7 +158,7 @@ def _villages(folder, layer: str, frame: gpd.GeoDataFrame, lang: str) -> None:
         if (district, commune) not in groups:
             groups[(district, commune)] = _k(districts[district], "Folder")
             _k(groups[(district, commune)], "name", commune)
-        rows = [(i18n.t(key, lang) if key else col, row[col])
+        rows = [(glossary.t(key, lang) if key else col, row[col])
                 for col, key in VILLAGE_FIELDS if col in frame.columns]  # fmt: skip
         name = _text(row.get("village_name"))
         style = f"{layer}_{_village_category(row)}"

@@ -1,6 +1,6 @@
 """QGIS (QML) and OGC (SLD) styles that make an export open looking like the map.
 
-Communes are coloured by the classes of :func:`slmap.classify.classify` (the
+Communes are coloured by the classes of :func:`slmap.model.classify.classify` (the
 function the HTML map uses) with a grey "no data" class; villages without
 mobile broadband are red (hollow = estimated location), covered villages
 grey; former-district outlines dashed. Colours and sizes follow the map's
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from slmap import i18n
-from slmap.classify import NODATA_COLOR, classify
+from slmap.base import glossary
 from slmap.export.qml import qml_document
 from slmap.export.sld import sld_document
 from slmap.export.symbols import StyleClass, Symbol
+from slmap.model.classify import NODATA_COLOR, classify
 
 __all__ = [
     "COVERED_GREY",
@@ -97,15 +97,15 @@ def village_symbols(lang: str) -> dict[str, tuple[str, Symbol]]:
     >>> sorted(village_symbols("en"))[0]
     'covered_estimated'
     """
-    covered = i18n.t("legend_covered", lang)
-    estimated = i18n.t("legend_estimated", lang)
+    covered = glossary.t("legend_covered", lang)
+    estimated = glossary.t("legend_estimated", lang)
     return {
         "uncovered_surveyed": (
-            i18n.t("legend_uncovered_surveyed", lang),
+            glossary.t("legend_uncovered_surveyed", lang),
             _marker(UNCOVERED_RED, "#ffffff", 5.5, 1.5, 1.0),
         ),
         "uncovered_estimated": (
-            i18n.t("legend_uncovered_estimated", lang),
+            glossary.t("legend_uncovered_estimated", lang),
             _marker("#ffffff", UNCOVERED_RED, 5, 2.5, 0.85),
         ),
         "covered_surveyed": (covered, _marker(COVERED_GREY, "#ffffff", 2.2, 0.4, 0.55)),
@@ -141,7 +141,7 @@ def _commune_classes(frame: gpd.GeoDataFrame, options: StyleOptions) -> list[Sty
     )
     out = [
         StyleClass(
-            i18n.t("legend_nodata", options.lang),
+            glossary.t("legend_nodata", options.lang),
             Symbol("fill", NODATA_COLOR, COMMUNE_OUTLINE, 0.2),
             lower=NODATA_VALUE,
             upper=NODATA_VALUE,
@@ -184,8 +184,8 @@ def layer_style(
 
     lang = options.lang
     if layer == "communes":
-        metric_label = i18n.t(f"metric_{options.metric}", lang)
-        title = i18n.t("layer_communes", lang, metric=metric_label)
+        metric_label = glossary.t(f"metric_{options.metric}", lang)
+        title = glossary.t("layer_communes", lang, metric=metric_label)
         classes = _commune_classes(frame, options)
         attribute = f'coalesce("{name(options.metric)}", {NODATA_VALUE:g})'
         return _finish(layer, title, "graduatedSymbol", attribute, classes, name(options.metric))
@@ -194,7 +194,7 @@ def layer_style(
         wanted = [k for k in symbols if layer == "villages" or k.startswith("uncovered")]
         classes = [StyleClass(symbols[k][0], symbols[k][1], value=k) for k in wanted]
         key = "legend_villages" if layer == "villages" else "legend_uncovered_surveyed"
-        title = i18n.t(key, lang)
+        title = glossary.t(key, lang)
         expression = village_category_expression(
             name("mobile_broadband"), name("location_estimated")
         )
@@ -203,8 +203,8 @@ def layer_style(
     if layer == "districts":
         dash = Symbol("fill", "#ffffff", DISTRICT_OUTLINE, round(1.8 * PX_MM, 2), no_fill=True,
                       outline_style="dash")  # fmt: skip
-        classes = [StyleClass(i18n.t("legend_district", lang), dash)]
-        return _finish(layer, i18n.t("legend_district", lang), "singleSymbol", "", classes, "")
+        classes = [StyleClass(glossary.t("legend_district", lang), dash)]
+        return _finish(layer, glossary.t("legend_district", lang), "singleSymbol", "", classes, "")
     return None
 
 

@@ -2,7 +2,7 @@
 
 Also reads the two pinned upstream JSON formats (DESIGN §3.2). Readers only
 read and recognise the schema; checking and repairing geometry is
-:mod:`slmap.validate`'s job and joining to official codes is
+:mod:`slmap.model.validate`'s job and joining to official codes is
 :mod:`slmap.model`'s.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from slmap.errors import InputError, Problem
+from slmap.base.errors import InputError, Problem
 from slmap.sources.boundary_fields import district_in_description, recognise_fields
 from slmap.sources.boundary_set import BoundarySet
 from slmap.sources.upstream_json import read_upstream_json

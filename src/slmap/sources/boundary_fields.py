@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.names import fold
+from slmap.base.errors import InputError, Problem
+from slmap.base.names import fold
 from slmap.sources.boundary_set import BoundarySet
 
 __all__ = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-from slmap.errors import Problem
+from slmap.base.errors import Problem
 
 __all__ = ["BoundarySet"]
 

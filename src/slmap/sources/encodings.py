@@ -14,7 +14,7 @@ import codecs
 import re
 import unicodedata
 
-from slmap.errors import InputError, Problem
+from slmap.base.errors import InputError, Problem
 
 __all__ = [
     "CP1258_MESSAGE",

@@ -11,7 +11,7 @@ A plan file has one row per chosen site: ``site_id``, ``lon``, ``lat``,
 serve sit beside it in ``NAME.villages.csv`` (``village_id``, ``new_site_id``,
 ``reachable``).
 
-Every bad cell is one :class:`~slmap.errors.Problem` naming the file, row (or
+Every bad cell is one :class:`~slmap.base.errors.Problem` naming the file, row (or
 feature), column, what was found and what was expected. All of them are
 raised at once, or, with ``keep_going``, the bad rows are left out and their
 problems returned, so nothing is dropped without a line saying so.
@@ -27,8 +27,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.schema import Column, canonical_header, parse_bool, parse_float
+from slmap.base.errors import InputError, Problem
+from slmap.base.schema import Column, canonical_header, parse_bool, parse_float
 from slmap.sources.tables import read_table
 
 __all__ = [

@@ -5,7 +5,7 @@ height above ground, metres) and optionally ``operator, technology,
 frequency_mhz, eirp_dbm, azimuth_deg, beamwidth_deg``. Headers are matched
 accent- and case-insensitively and Vietnamese headers work (``Mã trạm``,
 ``Kinh độ``, ``Vĩ độ``, ``Độ cao anten``, ``Công nghệ``...). Every bad cell is
-one :class:`~slmap.errors.Problem` naming the file, row (or feature), column,
+one :class:`~slmap.base.errors.Problem` naming the file, row (or feature), column,
 what was found and what was expected; all of them are raised at once, or,
 with ``keep_going``, the bad rows are returned as rejects and nothing is lost.
 A file whose name or ``synthetic`` column says so is flagged synthetic, and
@@ -22,8 +22,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.schema import Column, canonical_header, parse_bool, parse_float
+from slmap.base.errors import InputError, Problem
+from slmap.base.schema import Column, canonical_header, parse_bool, parse_float
 from slmap.sources.tables import read_table
 
 __all__ = ["SITE_COLUMNS", "TECHNOLOGIES", "SiteTable", "read_sites"]

@@ -3,7 +3,7 @@
 Registers typed by hand or exported from a report carry title rows above the
 header, a column-numbering row ``(1) (2) (3)`` under it and total rows
 (``Tổng cộng``). These helpers find the header, give every column a name
-(canonical through :mod:`slmap.schema` where recognised) and drop the report
+(canonical through :mod:`slmap.base.schema` where recognised) and drop the report
 rows, each with a warning so nothing is lost silently. They serve
 :mod:`slmap.sources.tables`.
 """
@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.names import fold
-from slmap.schema import Column, canonical_header
+from slmap.base.errors import InputError, Problem
+from slmap.base.names import fold
+from slmap.base.schema import Column, canonical_header
 
 __all__ = [
     "ADDED_COLUMNS",
@@ -60,7 +60,7 @@ def find_header(cells: pd.DataFrame, columns: tuple[Column, ...]) -> tuple[int |
 
     Examples
     --------
-    >>> from slmap.schema import COLUMNS
+    >>> from slmap.base.schema import COLUMNS
     >>> cells = pd.DataFrame([["Danh sách", ""], ["Tên bản", "Số hộ"], ["Bản Ít", "45"]])
     >>> find_header(cells, COLUMNS)
     (1, ['village_name', 'households'])
@@ -88,7 +88,7 @@ def locate_header(
 
     Examples
     --------
-    >>> from slmap.schema import COLUMNS
+    >>> from slmap.base.schema import COLUMNS
     >>> found = []
     >>> cells = pd.DataFrame([["Danh sách", ""], ["Tên bản", "Số hộ"], ["Bản Ít", "45"]])
     >>> locate_header(cells, COLUMNS, "v.csv", found)[0], found[0].kind
@@ -157,7 +157,7 @@ def name_columns(
 
     Examples
     --------
-    >>> from slmap.schema import STATISTICS_COLUMNS as S
+    >>> from slmap.base.schema import STATISTICS_COLUMNS as S
     >>> name_columns(["Mã xã", "", "Ghi chú"], ["commune_code", None, None], S, "s.csv", "x", 1)
     (['commune_code', 'column_2', 'Ghi chú'], {'commune_code': 'Mã xã'})
     >>> name_columns(["Mã xã", "row"], ["commune_code", None], S, "s.csv", "x", 1)[0]

@@ -1,9 +1,9 @@
 """Read the village register and commune statistics (CSV or Excel).
 
 The readers find the header row (title rows above it are skipped and
-reported), map headers to canonical names through :mod:`slmap.schema`, and
+reported), map headers to canonical names through :mod:`slmap.base.schema`, and
 return the cells as text with their spreadsheet row numbers. Parsing and
-checking values is :mod:`slmap.validate`'s job. Encodings are sniffed by
+checking values is :mod:`slmap.model.validate`'s job. Encodings are sniffed by
 :mod:`slmap.sources.encodings`.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.names import nfc
-from slmap.progress import progress_steps
-from slmap.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
+from slmap.base.errors import InputError, Problem
+from slmap.base.names import nfc
+from slmap.base.progress import progress_steps
+from slmap.base.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
 from slmap.sources.encodings import decode_text, legacy_message
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.table_layout import (
@@ -160,7 +160,7 @@ _EDGE_SPACES = re.compile(r" ?\x00 ?")
 
 def _single_spaced(joined: str) -> bool:
     """No cell of ``joined`` (cells separated by NUL) starts or ends with a space, holds
-    two spaces in a row or any other whitespace: :func:`slmap.names.nfc` keeps them."""
+    two spaces in a row or any other whitespace: :func:`slmap.base.names.nfc` keeps them."""
     if joined[:1] == " " or joined[-1:] == " ":
         return False
     if "  " in joined or " \x00" in joined or "\x00 " in joined:
@@ -179,7 +179,7 @@ def _head(text: str, n: int) -> str:
 
 
 def _normalise(cells: pd.DataFrame) -> pd.DataFrame:
-    """NFC and collapsed whitespace in every cell (as :func:`slmap.names.nfc`), column-wise.
+    """NFC and collapsed whitespace in every cell (as :func:`slmap.base.names.nfc`), column-wise.
 
     Each column's distinct values are joined into one text: a column already in NFC
     with single inner spaces (the usual case) is checked by two scans of that text and

@@ -8,8 +8,8 @@ village ids a published list does not have.
 
 from __future__ import annotations
 
-from slmap.errors import Problem
-from slmap.names import fold
+from slmap.base.errors import Problem
+from slmap.base.names import fold
 from slmap.sources.uncovered_rows import ListRows, parse_count
 
 __all__ = ["check_totals", "village_ids"]

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from slmap.errors import InputError, Problem
-from slmap.names import fold, nfc
-from slmap.schema import canonical_header
+from slmap.base.errors import InputError, Problem
+from slmap.base.names import fold, nfc
+from slmap.base.schema import canonical_header
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.tables import TableRead

@@ -19,9 +19,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from slmap.errors import Problem
-from slmap.names import fold, nfc, strip_accents
-from slmap.schema import parse_int
+from slmap.base.errors import Problem
+from slmap.base.names import fold, nfc, strip_accents
+from slmap.base.schema import parse_int
 
 __all__ = ["ListRows", "parse_count", "parse_row", "signal_from_note", "tidy_name"]
 

@@ -11,7 +11,7 @@ destination, checks the pinned hash and only then moves the file into place,
 removing the temporary file on any failure (interrupted transfer, hash
 mismatch, full disk). slmap keeps the parts pooch does not do its way: a
 verified cached file is reused without any request, every failure becomes a
-one-line :class:`~slmap.errors.DownloadError`, and pooch's own log lines are
+one-line :class:`~slmap.base.errors.DownloadError`, and pooch's own log lines are
 kept off the terminal.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from slmap.errors import BoundariesNotFoundError, DownloadError
+from slmap.base.errors import BoundariesNotFoundError, DownloadError
 
 __all__ = [
     "PINNED",
@@ -125,7 +125,7 @@ def check_data_dir(folder: Path) -> Path:
     >>> check_data_dir(Path("/no/such/folder"))
     Traceback (most recent call last):
     ...
-    slmap.errors.BoundariesNotFoundError: SLMAP_DATA_DIR=/no/such/folder: no such folder; ...
+    slmap.base.errors.BoundariesNotFoundError: SLMAP_DATA_DIR=/no/such/folder: no such folder; ...
     """
     files = [p.filename for p in PINNED.values()]
     expected = f"expected a folder holding {' and/or '.join(files)}"

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap.errors import InputError, Problem
+from slmap.base.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from slmap.sources.boundary_set import BoundarySet

@@ -1,0 +1,429 @@
+"""Administrative layouts and the crosswalks between them, as data.
+
+A *layout* is the set of commune-level units in force on a date, with codes,
+names, unit types and parent districts (DESIGN §3.6). slmap knows three:
+
+``"2023"``
+    To 2024-12-31: Sơn La's 204 communes in 12 districts (the layout of the
+    published 2023 figures). Built from the 2025-03 list and the changes of
+    Resolution 1280/NQ-UBTVQH15 (14 November 2024), shipped as a small table
+    of official facts (``data/son_la_1280_2024.csv``). Known for Sơn La only.
+``"2025-03"``
+    2025-03-01 to 2025-06-30: 200 communes in 12 districts (the registry's
+    "legacy" list, 10,040 communes nationally).
+``"2025"``
+    From 2025-07-01: 75 communes, no districts (3,321 nationally). Each
+    commune keeps the former district most of its former communes were in.
+
+A *crosswalk* links each unit of an older layout to the units of a newer one
+that took its territory: ``link`` is ``"whole"`` (the whole unit went there:
+a rename, a retype, a whole merge), ``"partial"`` (a part of it did) or
+``"unknown"`` (the link could not be established from the act; never
+guessed), and ``default`` marks the one destination used when nothing else
+(coordinates) decides. Conversion only runs forward in time.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+
+from slmap.admin import registry
+from slmap.base.errors import InputError
+from slmap.base.names import fold
+
+__all__ = [
+    "LAYOUTS",
+    "UNIT_ATTRIBUTES",
+    "Layout",
+    "act_table",
+    "crosswalk",
+    "districts",
+    "is_older",
+    "layout",
+    "layout_id",
+    "units",
+]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One administrative layout: its id, dates and description."""
+
+    id: str
+    valid_from: str | None
+    valid_to: str | None
+    description: str
+
+    def label(self, province: str = "14") -> str:
+        """Short label with the number of units, e.g. ``"2023 (204)"``.
+
+        Examples
+        --------
+        >>> layout("2023").label()
+        '2023 (204)'
+        """
+        try:
+            n = len(units(self.id, province))
+        except InputError:
+            return self.id
+        return f"{self.id} ({n})"
+
+
+#: Known layouts, oldest first.
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("2023", None, "2024-12-31", "communes and districts before Resolution 1280 (2024)"),
+    Layout("2025-03", "2025-03-01", "2025-06-30", "communes and districts before the 2025 reform"),
+    Layout("2025", "2025-07-01", None, "communes of the 2025 reform, no districts"),
+)
+_ORDER = {lay.id: i for i, lay in enumerate(LAYOUTS)}
+_ALIASES = {
+    "2023": "2023",
+    "2024": "2023",
+    "204": "2023",
+    "2025-03": "2025-03",
+    "2025-01": "2025-03",
+    "200": "2025-03",
+    "legacy": "2025-03",
+    "2025": "2025",
+    "2025-07": "2025",
+    "75": "2025",
+    "current": "2025",
+}
+#: The attributes a layout gives every commune besides its code.
+UNIT_ATTRIBUTES = (
+    "commune_name",
+    "commune_type",
+    "province_code",
+    "province_name",
+    "district_code",
+    "district_name",
+)
+#: The provinces whose 2023 layout slmap knows (the act's table).
+PROVINCES_2023 = ("14",)
+_ACT_FILE = "son_la_1280_2024.csv"
+
+
+def layout_id(text: str) -> str:
+    """Normalise a layout name ("2023", "204", "2025-03", "legacy", "2025", "75").
+
+    Examples
+    --------
+    >>> layout_id("204"), layout_id("legacy"), layout_id("2025")
+    ('2023', '2025-03', '2025')
+    """
+    key = str(text).strip().lower()
+    if key not in _ALIASES:
+        raise InputError(
+            f"unknown layout {text!r}; expected one of 2023 (204 communes, to 2024-12-31), "
+            "2025-03 (200, 2025-03-01 to 06-30) or 2025 (75, from 2025-07-01)"
+        )
+    return _ALIASES[key]
+
+
+def layout(text: str) -> Layout:
+    """Return the :class:`Layout` of a layout name.
+
+    Examples
+    --------
+    >>> layout("75").valid_from
+    '2025-07-01'
+    """
+    return LAYOUTS[_ORDER[layout_id(text)]]
+
+
+def is_older(a: str, b: str) -> bool:
+    """True when layout ``a`` is older than layout ``b``.
+
+    Examples
+    --------
+    >>> is_older("2023", "2025"), is_older("2025", "2025-03")
+    (True, False)
+    """
+    return _ORDER[layout_id(a)] < _ORDER[layout_id(b)]
+
+
+@functools.lru_cache(maxsize=1)
+def act_table() -> pd.DataFrame:
+    """The changes of Resolution 1280/NQ-UBTVQH15 in Sơn La, one row per link.
+
+    Columns: old_code, old_name, old_type, old_district_code,
+    old_district_name (2023 layout), new_code, new_name, new_type,
+    new_district_code, new_district_name (2025-03 layout), link
+    (whole/partial/unknown), note. Units the act did not change are not
+    listed: they are the same in both layouts.
+
+    Examples
+    --------
+    >>> t = act_table()
+    >>> sorted(set(t["link"]) - {"whole", "partial", "unknown"})
+    []
+    """
+    text = resources.files("slmap.admin").joinpath("data", _ACT_FILE).read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    return pd.DataFrame(rows, dtype="object")
+
+
+def _check_province(layout_name: str, province: str | list[str] | None) -> list[str] | None:
+    if province is None or province == "all":
+        wanted = None
+    else:
+        wanted = province.split(",") if isinstance(province, str) else list(province)
+        wanted = [str(p).strip().zfill(2) for p in wanted]
+    if layout_name == "2023" and (wanted is None or set(wanted) - set(PROVINCES_2023)):
+        raise InputError(
+            "the 2023 layout is known for Sơn La (province 14) only; for other provinces "
+            "use the 2025-03 or 2025 layout"
+        )
+    return wanted
+
+
+@functools.lru_cache(maxsize=8)
+def _units(layout_name: str, province: tuple[str, ...] | None) -> pd.DataFrame:
+    cols = [
+        "commune_code",
+        "commune_name",
+        "commune_type",
+        "district_code",
+        "district_name",
+        "province_code",
+        "province_name",
+        "lon",
+        "lat",
+    ]
+    wanted = list(province) if province else None
+    if layout_name == "2025-03":
+        return registry.communes("legacy", wanted)[cols].copy()
+    if layout_name == "2025":
+        new = registry.communes("2025", wanted)
+        former = _former_districts(wanted)
+        new = new.join(former, on="commune_code")
+        return new[cols].copy()
+    base = registry.communes("legacy", wanted)[cols].copy()
+    act = act_table()
+    created = set(act["new_code"]) - set(act["old_code"]) - {""}
+    base = base[~base["commune_code"].isin(created)].set_index("commune_code", drop=False)
+    olds = act.drop_duplicates("old_code")
+    province_name = base["province_name"].iloc[0] if len(base) else "Tỉnh Sơn La"
+    district_names = dict(zip(act["old_district_code"], act["old_district_name"], strict=True))
+    rows = []
+    for r in olds.itertuples(index=False):
+        keep = base.loc[r.old_code] if r.old_code in base.index else None
+        rows.append(
+            {
+                "commune_code": r.old_code,
+                "commune_name": r.old_name,
+                "commune_type": r.old_type,
+                "district_code": r.old_district_code,
+                "district_name": r.old_district_name,
+                "province_code": "14",
+                "province_name": province_name,
+                "lon": keep["lon"] if keep is not None else float("nan"),
+                "lat": keep["lat"] if keep is not None else float("nan"),
+            }
+        )
+    base = base[~base["commune_code"].isin(olds["old_code"])]
+    base["district_name"] = base["district_code"].map(district_names).fillna(base["district_name"])
+    out = pd.concat([base.reset_index(drop=True), pd.DataFrame(rows)], ignore_index=True)
+    return out.sort_values("commune_code", kind="stable").reset_index(drop=True)[cols]
+
+
+def units(layout_name: str, province: str | list[str] | None = "14") -> pd.DataFrame:
+    """The communes of a layout with their parent districts.
+
+    Parameters
+    ----------
+    layout_name : str
+        "2023", "2025-03" or "2025" (or an alias, see :func:`layout_id`).
+    province : str or list of str, optional
+        GSO province code(s); ``None`` or ``"all"`` for the whole country
+        (not for 2023, known for Sơn La only).
+
+    Returns
+    -------
+    DataFrame
+        commune_code, commune_name, commune_type, district_code,
+        district_name (the former district in the 2025 layout),
+        province_code, province_name, lon, lat (official centre; NaN for
+        units that no longer exist).
+
+    Examples
+    --------
+    >>> [len(units(x)) for x in ("2023", "2025-03", "2025")]
+    [204, 200, 75]
+    >>> units("2023").set_index("commune_code").at["03751", "commune_name"]
+    'Xã Chiềng Ly'
+    """
+    lid = layout_id(layout_name)
+    wanted = _check_province(lid, province)
+    return _units(lid, tuple(wanted) if wanted else None).copy()
+
+
+def districts(layout_name: str, province: str | list[str] | None = "14") -> pd.DataFrame:
+    """The districts of a layout (district_code, district_name, communes).
+
+    In the 2025 layout (no districts) these are the former districts.
+
+    Examples
+    --------
+    >>> d = districts("2023").set_index("district_code")
+    >>> len(d), d.at["123", "district_name"]
+    (12, 'Huyện Mộc Châu')
+    """
+    df = units(layout_name, province)
+    return (
+        df.groupby(["district_code", "district_name"], as_index=False)
+        .size()
+        .rename(columns={"size": "communes"})
+        .sort_values("district_code")
+        .reset_index(drop=True)
+    )
+
+
+def _former_districts(province: list[str] | None) -> pd.DataFrame:
+    """Former district of each 2025 commune: where most of its old communes were."""
+    table = registry.conversion_table(province)
+    counts = (
+        table.groupby(["new_code", "district_code", "district_name"]).size().reset_index(name="n")
+    )
+    counts = counts.sort_values(["new_code", "n", "district_code"], ascending=[True, False, True])
+    return counts.drop_duplicates("new_code").set_index("new_code")[
+        ["district_code", "district_name"]
+    ]
+
+
+def _step_2023_to_2025_03() -> pd.DataFrame:
+    act = act_table()
+    old = units("2023", "14")
+    new = units("2025-03", "14").set_index("commune_code")
+    # Rows with no destination say what the act's text read does not establish;
+    # the old unit's other rows carry its known destinations.
+    rows = act.loc[act["new_code"].fillna("") != "", ["old_code", "new_code", "link"]].copy()
+    # Default destination: the unit that keeps the old code, else the first listed.
+    rows["default"] = False
+    for _, group in rows.groupby("old_code", sort=False):
+        same = group.index[group["new_code"] == group["old_code"]]
+        rows.loc[same[0] if len(same) else group.index[0], "default"] = True
+    same = old[~old["commune_code"].isin(act["old_code"])]
+    ident = pd.DataFrame(
+        {
+            "old_code": same["commune_code"],
+            "new_code": same["commune_code"],
+            "link": "whole",
+            "default": True,
+        }
+    )
+    out = pd.concat([rows, ident], ignore_index=True)
+    out["old_name"] = out["old_code"].map(old.set_index("commune_code")["commune_name"])
+    out["new_name"] = out["new_code"].map(new["commune_name"])
+    return out
+
+
+def _step_2025_03_to_2025(province: list[str] | None) -> pd.DataFrame:
+    table = registry.conversion_table(province)
+    return pd.DataFrame(
+        {
+            "old_code": table["old_code"],
+            "new_code": table["new_code"],
+            "link": table["split"].map({True: "partial", False: "whole"}),
+            "default": table["default"].astype(bool),
+            "old_name": table["old_name"],
+            "new_name": table["new_name"],
+        }
+    )
+
+
+def _compose(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    merged = a.merge(b, left_on="new_code", right_on="old_code", suffixes=("", "_b"))
+    rank = {"whole": 0, "partial": 1, "unknown": 2}
+    link = [
+        max(x, y, key=rank.__getitem__)
+        for x, y in zip(merged["link"], merged["link_b"], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "old_code": merged["old_code"],
+            "new_code": merged["new_code_b"],
+            "link": link,
+            "default": merged["default"] & merged["default_b"],
+            "old_name": merged["old_name"],
+            "new_name": merged["new_name_b"],
+        }
+    )
+    # Two paths to one destination count once; "whole" only if every path is.
+    out = (
+        out.sort_values("link", key=lambda s: s.map(rank))
+        .groupby(["old_code", "new_code"], as_index=False)
+        .agg(
+            link=("link", "last"),
+            default=("default", "max"),
+            old_name=("old_name", "first"),
+            new_name=("new_name", "first"),
+        )
+    )
+    return out
+
+
+def crosswalk(source: str, target: str, province: str | list[str] | None = "14") -> pd.DataFrame:
+    """Links from the units of ``source`` to those of a newer ``target`` layout.
+
+    Returns
+    -------
+    DataFrame
+        old_code, old_name, new_code, new_name, link ("whole", "partial" or
+        "unknown"), default (the one destination used when nothing else
+        decides; exactly one per old code). Same layout: the identity.
+
+    Raises
+    ------
+    InputError
+        ``target`` is older than ``source`` (conversion runs forward only).
+
+    Examples
+    --------
+    >>> cw = crosswalk("2023", "2025")
+    >>> cw["old_code"].nunique(), cw["new_code"].nunique(), int(cw["default"].sum())
+    (204, 75, 204)
+    """
+    src, dst = layout_id(source), layout_id(target)
+    if is_older(dst, src):
+        raise InputError(
+            f"cannot convert from the {src} layout to the older {dst} layout: conversion "
+            "only runs forward in time; choose --layout {src} or a newer one"
+        )
+    wanted = _check_province(src, province)
+    if src == dst:
+        u = units(src, wanted)
+        out = pd.DataFrame(
+            {
+                "old_code": u["commune_code"],
+                "old_name": u["commune_name"],
+                "new_code": u["commune_code"],
+                "new_name": u["commune_name"],
+                "link": "whole",
+                "default": True,
+            }
+        )
+    elif src == "2023":
+        out = _step_2023_to_2025_03()
+        if dst == "2025":
+            out = _compose(out, _step_2025_03_to_2025(["14"]))
+    else:
+        out = _step_2025_03_to_2025(wanted)
+    cols = ["old_code", "old_name", "new_code", "new_name", "link", "default"]
+    return out[cols].sort_values(["old_code", "new_code"]).reset_index(drop=True)
+
+
+def district_folds(layout_name: str, province: str | list[str] | None = "14") -> set[str]:
+    """Folded district names of a layout, to tell a district name from a commune's.
+
+    Examples
+    --------
+    >>> "vanho" in district_folds("2023")
+    True
+    """
+    return {fold(n) for n in districts(layout_name, province)["district_name"]}
