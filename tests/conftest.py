@@ -13,16 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from _browser import chromium_path
+from _env import in_ci
 
 REPO = Path(__file__).resolve().parents[1]
-#: Scripts run by other interpreters (Debian's QGIS python), not test modules.
-collect_ignore = ["qgis"]
 SHARED_GEODATA = Path(os.environ.get("SLMAP_SHARED_GEODATA", REPO.parent / "shared" / "geodata"))
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +25,7 @@ def shared_geodata() -> Path:
     marker = SHARED_GEODATA / "upstream" / "vietnam-3d-map_wards_14.json"
     if not marker.exists():
         message = f"real boundary data not found at {SHARED_GEODATA}"
-        if _in_ci():
+        if in_ci():
             pytest.fail(message + " (required under CI)")
         pytest.skip(message)
     return SHARED_GEODATA
@@ -59,19 +53,3 @@ def sample_model(shared_geodata: Path):
         return load_coverage()
     finally:
         mp.undo()
-
-
-@pytest.fixture(scope="session")
-def browser_ready() -> None:
-    """Skip locally without Chromium or Playwright; fail under CI."""
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright Python package is not installed"
-    if problem is None and chromium_path() is None:
-        problem = "Chromium not found (/usr/bin/chromium; apt-get install chromium)"
-    if problem:
-        if _in_ci():
-            pytest.fail(problem + " (required under CI)")
-        pytest.skip(problem)

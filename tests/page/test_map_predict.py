@@ -229,7 +229,7 @@ def test_page_carries_the_layers_only_when_asked(model, tmp_path: Path) -> None:
 def test_cli_map_with_prediction_and_plan(upstream_env, tmp_path: Path) -> None:
     from slmap.cli import cli
 
-    sites = Path(__file__).resolve().parents[1] / "geodata/sample/son_la_sites_synthetic.csv"
+    sites = Path(__file__).resolve().parents[2] / "geodata/sample/son_la_sites_synthetic.csv"
     runner = CliRunner()
     pred, plan = tmp_path / "p.csv", tmp_path / "plan.csv"
     args = ["--sites", str(sites)]

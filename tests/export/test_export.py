@@ -15,12 +15,12 @@ import pandas as pd
 import pyogrio
 import pytest
 
+from _models import make_model
 from slmap import export
 from slmap.base import atomic
 from slmap.base.errors import ExportError, InputError
 from slmap.export.fields import FILE_COLUMN
 from slmap.model import notes
-from test_query import make_model
 
 OGRINFO = shutil.which("ogrinfo") or (
     "/usr/bin/ogrinfo" if os.path.exists("/usr/bin/ogrinfo") else None

@@ -7,17 +7,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from test_map_predict import read_inputs, write_inputs
 
 from _browser import ARTIFACTS, assert_clean, open_map, synthetic_model
 from slmap.page import predict as map_predict
 from slmap.page.render import render_html
 from slmap.sources.predictions import read_plan, read_prediction
 from slmap.sources.sites import read_sites
-from test_map_predict import read_inputs, write_inputs
 
 pytestmark = pytest.mark.browser
 
-SAMPLE_SITES = Path(__file__).resolve().parents[1] / "geodata/sample/son_la_sites_synthetic.csv"
+SAMPLE_SITES = Path(__file__).resolve().parents[2] / "geodata/sample/son_la_sites_synthetic.csv"
 
 COUNTS = """() => {
   const n = (q) => document.querySelectorAll(q).length;

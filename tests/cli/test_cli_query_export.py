@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 import slmap.cli.export as cli_export
 import slmap.cli.query as cli_query
+from _models import make_model
 from slmap.cli import cli, main
 from slmap.model.ranking import PRIORITY_FORMULA
 from slmap.sources import sample_register_path
-from test_query import make_model
 
 
 @pytest.fixture

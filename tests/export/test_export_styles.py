@@ -11,7 +11,9 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from test_export import _ogrinfo
 
+from _models import make_model
 from slmap import export
 from slmap.cli import export as cli_export
 from slmap.cli.group import cli
@@ -20,8 +22,6 @@ from slmap.export.metadata import parse_metadata_text
 from slmap.export.styles import UNCOVERED_RED
 from slmap.model import notes
 from slmap.model.classify import NODATA_COLOR, classify
-from test_export import _ogrinfo
-from test_query import make_model
 
 K = f"{{{KML_NS}}}"
 

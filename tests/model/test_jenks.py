@@ -14,7 +14,7 @@ import pytest
 from slmap.model.classify import classify
 from slmap.model.jenks import fisher_jenks_bins
 
-SAMPLE = Path(__file__).resolve().parents[1] / "geodata" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "geodata" / "sample"
 
 
 def _mapclassify_bins(values: np.ndarray, k: int) -> np.ndarray:

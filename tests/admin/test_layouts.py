@@ -225,7 +225,7 @@ def test_district_names_are_never_taken_for_commune_names(shared_geodata, upstre
 
 
 def test_published_list_of_uncovered_villages_loads_in_its_communes(tmp_path, upstream_env):
-    from test_uncovered_list import grouped_list, villages
+    from _lists import grouped_list, villages
 
     data = villages()
     path = grouped_list(data).xlsx(tmp_path / "danh_sach.xlsx")
