@@ -30,6 +30,46 @@ def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _targets(node: ast.AST, name: str, path: Path, modules: dict[str, Path]) -> list[str]:
+    """The modules (or packages) one import statement of module ``name`` names."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    source = _resolve(node, name, path.name == "__init__.py")
+    return [
+        f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source
+        for alias in node.names
+    ]
+
+
+def _private_names(node: ast.AST, name: str, path: Path, modules: dict[str, Path]) -> list[str]:
+    """Private names (``_x``, not modules) that one ``from slmap… import`` takes."""
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    source = _resolve(node, name, path.name == "__init__.py")
+    if not source.startswith("slmap"):
+        return []
+    return [
+        f"{name} imports {source}.{alias.name}"
+        for alias in node.names
+        if _is_private(alias.name) and f"{source}.{alias.name}" not in modules
+    ]
+
+
+def _owner(target: str, modules: dict[str, Path]) -> str:
+    """The module of ``target`` (``slmap.a.b.name`` -> ``slmap.a.b``); "" outside slmap."""
+    if not target.startswith("slmap"):
+        return ""
+    while target and target not in modules:
+        target = target.rpartition(".")[0]
+    return target
+
+
 def import_graph() -> tuple[dict[str, set[str]], list[str]]:
     """Edges module -> slmap modules it imports, and every private name imported across."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
@@ -38,27 +78,9 @@ def import_graph() -> tuple[dict[str, set[str]], list[str]]:
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                source = _resolve(node, name, path.name == "__init__.py")
-                for alias in node.names:
-                    sub = f"{source}.{alias.name}"
-                    targets.append(sub if sub in modules else source)
-                    if (
-                        alias.name.startswith("_")
-                        and not alias.name.startswith("__")
-                        and source.startswith("slmap")
-                        and sub not in modules
-                    ):
-                        private.append(f"{name} imports {source}.{alias.name}")
-            for target in targets:
-                if target.startswith("slmap") and target != name:
-                    while target and target not in modules:
-                        target = target.rpartition(".")[0]
-                    if target and target != name:
-                        graph[name].add(target)
+            private += _private_names(node, name, path, modules)
+            owners = {_owner(t, modules) for t in _targets(node, name, path, modules)}
+            graph[name] |= owners - {"", name}
     return graph, private
 
 
