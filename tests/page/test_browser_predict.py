@@ -137,7 +137,7 @@ def test_prediction_layers_on_a_phone(browser_ready, tmp_path: Path) -> None:
 @pytest.mark.geodata
 def test_sample_map_with_prediction_and_plan(browser_ready, sample_model, tmp_path: Path) -> None:
     from slmap.radio.plan import auto_candidates, choose_sites
-    from slmap.radio.predict import predict_coverage
+    from slmap.radio.predict import DEFAULT_RADIUS_KM, distance_area, predict_coverage
 
     villages = sample_model.villages
     sites = read_sites(SAMPLE_SITES)
@@ -152,7 +152,11 @@ def test_sample_map_with_prediction_and_plan(browser_ready, sample_model, tmp_pa
     )
     plan.villages.to_csv(tmp_path / "plan.villages.csv", index=False)
     inputs = map_predict.PredictionInputs(
-        sites, read_prediction(tmp_path / "p.csv"), read_plan(tmp_path / "plan.csv")
+        sites,
+        read_prediction(tmp_path / "p.csv"),
+        read_plan(tmp_path / "plan.csv"),
+        distance_area=distance_area(sites.sites, DEFAULT_RADIUS_KM),
+        radius_km=DEFAULT_RADIUS_KM,
     )
     data = map_predict.page_data(sample_model, inputs, "vi")
     base = render_html(sample_model)
