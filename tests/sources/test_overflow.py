@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from slmap.base.schema import MAX_COUNT, parse_float, parse_int
+from slmap.base.values import MAX_COUNT, parse_float, parse_int
 from slmap.cli import cli
 
 HUGE = ("99999999999999999999", "1e400", "inf", "-inf", "Infinity", "nan")

@@ -3,10 +3,11 @@
 What every other package uses and nothing here depends on: the one error
 tree (:mod:`~slmap.base.errors`), Vietnamese text (:mod:`~slmap.base.names`),
 the glossary of labels every surface shows (:mod:`~slmap.base.glossary`),
-the register schema and its parsers (:mod:`~slmap.base.schema`), pure
-coverage metrics (:mod:`~slmap.base.metrics`), geometry helpers
-(:mod:`~slmap.base.simplify`), atomic writing (:mod:`~slmap.base.atomic`),
-progress (:mod:`~slmap.base.progress`) and the version.
+the register schema (:mod:`~slmap.base.schema`) and the parsers of its
+cells (:mod:`~slmap.base.values`), pure coverage metrics
+(:mod:`~slmap.base.metrics`), geometry helpers (:mod:`~slmap.base.simplify`),
+atomic writing (:mod:`~slmap.base.atomic`), progress
+(:mod:`~slmap.base.progress`) and the version.
 
 May import: nothing of slmap (the standard library and third-party packages only).
 """
@@ -42,13 +43,13 @@ __getattr__, __dir__, __all__ = attach(
         "csv_bytes": "atomic",
         "default_rejects_path": "atomic",
         "fold": "names",
-        "is_missing": "schema",
+        "is_missing": "values",
         "match_names": "names",
         "nfc": "names",
-        "parse_bool": "schema",
-        "parse_float": "schema",
-        "parse_int": "schema",
-        "parse_signal": "schema",
+        "parse_bool": "values",
+        "parse_float": "values",
+        "parse_int": "values",
+        "parse_signal": "values",
         "prepare_target": "atomic",
         "progress_steps": "progress",
         "recompute_shares": "metrics",

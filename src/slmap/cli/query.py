@@ -15,7 +15,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from slmap.base.schema import is_missing
+from slmap.base.values import is_missing
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
 from slmap.model import query as q

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from slmap.base.schema import is_missing
+from slmap.base.values import is_missing
 from slmap.export.fields import field_meaning, plain_table
 from slmap.export.metadata import ExportMetadata, metadata_lines
 

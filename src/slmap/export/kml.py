@@ -24,7 +24,7 @@ import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from slmap.base import glossary
-from slmap.base.schema import is_missing
+from slmap.base.values import is_missing
 from slmap.export.metadata import ExportMetadata, metadata_lines
 from slmap.export.styles import StyleOptions, layer_style
 from slmap.export.symbols import StyleClass

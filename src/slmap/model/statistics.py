@@ -25,7 +25,7 @@ _STAT_PARSERS = ("households", "population", "fibre_households", "fibre_backbone
 
 def statistics_rows(table: TableRead) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse the statistics cells: one record per row, errors naming row and column."""
-    from slmap.base.schema import parse_bool, parse_int
+    from slmap.base.values import parse_bool, parse_int
 
     problems: list[Problem] = []
     frame = table.frame

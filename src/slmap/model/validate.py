@@ -18,14 +18,8 @@ import pandas as pd
 
 from slmap.base.errors import Problem, ValidationError
 from slmap.base.progress import progress_steps
-from slmap.base.schema import (
-    COLUMNS,
-    parse_bool,
-    parse_float,
-    parse_int,
-    parse_signal,
-    signal_flags,
-)
+from slmap.base.schema import COLUMNS, signal_flags
+from slmap.base.values import parse_bool, parse_float, parse_int, parse_signal
 from slmap.model.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 from slmap.sources.tables import OVERFLOW
 

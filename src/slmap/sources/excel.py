@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from slmap.base.errors import InputError, Problem
-from slmap.base.schema import is_missing
+from slmap.base.values import is_missing
 
 __all__ = ["read_excel_cells"]
 

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from slmap.base.errors import InputError, Problem
-from slmap.base.schema import Column, canonical_header, parse_bool, parse_float
+from slmap.base.schema import Column, canonical_header
+from slmap.base.values import parse_bool, parse_float
 from slmap.sources.tables import read_table
 
 __all__ = ["SITE_COLUMNS", "TECHNOLOGIES", "SiteTable", "read_sites"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from slmap.base.errors import Problem
 from slmap.base.names import fold, nfc, strip_accents
-from slmap.base.schema import parse_int
+from slmap.base.values import parse_int
 
 __all__ = ["ListRows", "parse_count", "parse_row", "signal_from_note", "tidy_name"]
 
