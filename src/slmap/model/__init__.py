@@ -1,9 +1,9 @@
 """The coverage model: checked, joined and placed villages, their metrics, and questions of them.
 
 :func:`load_coverage` / :func:`build_model` (:mod:`~slmap.model.build`) check
-the inputs (:mod:`~slmap.model.validate`), join them to official codes
-(:mod:`~slmap.model.joins`), place villages without coordinates
-(:mod:`~slmap.model.place`), apply commune statistics and sum the levels
+the inputs (:mod:`~slmap.model.validate`, :mod:`~slmap.model.cells`), join
+them to official codes (:mod:`~slmap.model.joins`), place villages without
+coordinates (:mod:`~slmap.model.place`), apply commune statistics and sum the levels
 above; the result is a :class:`CoverageModel` (:mod:`~slmap.model.types`),
 cached between runs. Questions of the model: classification for maps
 (:mod:`~slmap.model.classify`), queries and ranking

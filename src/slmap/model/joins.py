@@ -25,7 +25,7 @@ from slmap.admin.detect import (
 )
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import MatchResult, fold, nfc
-from slmap.model.validate import row_problems
+from slmap.model.cells import row_problems
 
 __all__ = ["join_communes_to_registry", "match_problems", "resolve_village_communes"]
 

@@ -5,13 +5,11 @@ returns typed rows plus one :class:`~slmap.base.errors.Problem` per bad cell;
 :func:`check_boundaries` checks and repairs commune geometry. Neither
 raises for bad data: :func:`raise_or_split` decides, once, whether the
 problems stop the run (default) or the bad rows go to a rejects report
-(``keep_going``). Read = loaded + rejected, always.
+(``keep_going``). Read = loaded + rejected, always. Each column's cells are
+parsed by :mod:`slmap.model.cells`; this module checks the rows they make.
 """
 
 from __future__ import annotations
-
-import re
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,159 +17,21 @@ import pandas as pd
 from slmap.base.errors import Problem, ValidationError
 from slmap.base.progress import progress_steps
 from slmap.base.schema import COLUMNS, signal_flags
-from slmap.base.values import parse_bool, parse_float, parse_int, parse_signal
+from slmap.model.cells import (
+    blank_cells,
+    code_column,
+    parse_column,
+    per_unique,
+    row_problems,
+    x_blank,
+)
 from slmap.model.validate_geometry import VIETNAM_BOUNDS, check_boundaries
 from slmap.sources.tables import OVERFLOW
 
-__all__ = ["check_boundaries", "check_register", "per_unique", "raise_or_split"]
+__all__ = ["check_boundaries", "check_register", "raise_or_split"]
 
-_PARSERS: dict[str, Callable[[object], object]] = {
-    "int": parse_int,
-    "float": parse_float,
-    "bool": parse_bool,
-    "signal": parse_signal,
-}
 _KIND = {c.name: c.kind for c in COLUMNS}
 _REQUIRED_VALUES = ("village_id", "village_name", "households", "population", "mobile_signal")
-
-
-#: Cells a plain ``float()`` reads exactly as the parser would (no separators, no
-#: exponent, at most one dot): parsed without the general parser.
-_PLAIN_FLOAT = re.compile(r"-?\d{1,15}(?:\.\d+)?")
-_PLAIN_INT = re.compile(r"-?\d{1,15}")
-_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean", "signal": "string"}
-
-
-def per_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """``func`` applied to the distinct values of ``values`` only, spread back to every row.
-
-    Examples
-    --------
-    >>> per_unique(pd.Series([" a", "b", " a"]), lambda s: s.str.strip()).tolist()
-    ['a', 'b', 'a']
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    done = func(pd.Series(uniques, dtype=values.dtype))
-    return pd.Series(done.to_numpy()[codes], index=values.index, dtype=done.dtype)
-
-
-def _parse_unique(value: object, parser: Callable, kind: str) -> object:
-    if isinstance(value, str):
-        if kind == "float" and _PLAIN_FLOAT.fullmatch(value):
-            return float(value)
-        if kind == "int" and _PLAIN_INT.fullmatch(value):
-            return int(value)
-    return parser(value)
-
-
-def _parse_column(
-    values: pd.Series, rows: np.ndarray, kind: str, header: str, src: str
-) -> tuple[pd.api.extensions.ExtensionArray, list[Problem]]:
-    """Parse each distinct value once; one problem per bad cell."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    parser = _PARSERS[kind]
-    parsed: list = []
-    failed: dict[int, str] = {}
-    for k, value in enumerate(uniques):
-        try:
-            parsed.append(_parse_unique(value, parser, kind))
-        except ValueError as exc:
-            parsed.append(None)
-            failed[k] = str(exc)
-    lookup = pd.array(parsed, dtype=_DTYPES[kind])
-    out = lookup.take(codes) if len(codes) else lookup[:0]
-    problems: list[Problem] = []
-    if failed:
-        bad = np.flatnonzero(np.isin(codes, list(failed)))
-        problems = [
-            Problem(src, failed[codes[i]], row=int(rows[i]), column=header, kind="bad_value")
-            for i in bad
-        ]
-    return out, problems
-
-
-def row_problems(
-    mask: pd.Series | np.ndarray,
-    rows: pd.Series | np.ndarray,
-    src: str,
-    column: str | None,
-    kind: str,
-    message: Callable[[int], str],
-    severity: str = "error",
-) -> list[Problem]:
-    """One :class:`Problem` per row where ``mask`` holds; ``message(i)`` says what was found.
-
-    ``i`` is the position of the row; ``rows`` holds the spreadsheet row numbers.
-
-    Examples
-    --------
-    >>> [str(p) for p in row_problems([False, True], [2, 3], "v.csv", "Số hộ", "bad",
-    ...                               lambda i: "expected a number")]
-    ["v.csv: row 3, column 'Số hộ': expected a number"]
-    """
-    flags = np.asarray(mask, dtype=bool)
-    numbers = np.asarray(rows)
-    return [
-        Problem(src, message(i), row=int(numbers[i]), column=column, kind=kind, severity=severity)
-        for i in np.flatnonzero(flags)
-    ]
-
-
-def _code_column(
-    values: pd.Series, rows: np.ndarray, header: str, src: str
-) -> tuple[pd.Series, list[Problem]]:
-    """Five-digit GSO codes; lost leading zeros are restored and reported once."""
-    problems: list[Problem] = []
-    text = per_unique(
-        values.astype("string"),
-        lambda u: u.str.strip().replace("", pd.NA).str.replace(r"\.0$", "", regex=True),
-    )
-    ok = per_unique(text, lambda u: u.isna() | u.str.fullmatch(r"\d{1,5}")).fillna(False)
-    ok = ok.astype(bool)
-    problems += row_problems(
-        ~ok,
-        rows,
-        src,
-        header,
-        "bad_code",
-        lambda i: f"expected a GSO code of up to 5 digits, found {text.iloc[i]!r}",
-    )
-    text = text.where(ok)
-    short = (text.str.len() < 5).fillna(False).to_numpy()
-    if short.any():
-        first = int(np.flatnonzero(short)[0])
-        problems.append(
-            Problem(
-                src,
-                f"{int(short.sum())} code(s) had lost their leading zeros (e.g. "
-                f"{text.iloc[first]!r} on row {int(rows[first])}); padded to 5 digits "
-                f"({text.iloc[first].zfill(5)!r}). Format the column as text in Excel",
-                column=header,
-                severity="warning",
-                kind="code_padded",
-            )
-        )
-    return per_unique(text, lambda u: u.str.zfill(5)), problems
-
-
-def _x_blank(values: pd.Series, parsed, header: str, src: str) -> tuple[object, list[Problem]]:
-    """In a column marked with x (or ✓) and blanks, a blank means "no"."""
-    text = per_unique(values.astype(str), lambda u: u.str.strip())
-    blank = (text == "").to_numpy()
-    marks = set(text[~blank].drop_duplicates().str.lower())
-    blanks = int(blank.sum())
-    if not marks or not blanks or not marks <= {"x", "✓", "✔", "v"}:
-        return parsed, []
-    filled = parsed.fillna(False)
-    note = Problem(
-        src,
-        f"the column is marked with {'/'.join(sorted(marks))} and blanks: "
-        f"{blanks} blank cell(s) read as 'no'",
-        column=header,
-        severity="warning",
-        kind="x_blank",
-    )
-    return filled, [note]
 
 
 def check_register(
@@ -217,16 +77,16 @@ def check_register(
             header = headers.get(name, name)
             values = frame[name]
             if kind == "code":
-                typed[name], found = _code_column(values, rows, header, src)
+                typed[name], found = code_column(values, rows, header, src)
             elif kind == "str":
                 typed[name] = per_unique(
                     values.astype("string"), lambda u: u.str.strip().replace("", pd.NA)
                 )
                 found = []
             else:
-                parsed, found = _parse_column(values, rows, kind, header, src)
+                parsed, found = parse_column(values, rows, kind, header, src)
                 if kind == "bool":
-                    parsed, notes = _x_blank(values, parsed, header, src)
+                    parsed, notes = x_blank(values, parsed, header, src)
                     found += notes
                 typed[name] = parsed
             problems.extend(found)
@@ -246,7 +106,7 @@ def check_register(
             )
     for name in _REQUIRED_VALUES:
         if name in typed:
-            blank = typed[name].isna() & _blank(frame[name])
+            blank = typed[name].isna() & blank_cells(frame[name])
             problems += row_problems(
                 blank,
                 typed["row"],
@@ -295,11 +155,6 @@ def _own_columns(frame: pd.DataFrame, typed: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in typed and c not in _KIND and c != OVERFLOW]
 
 
-def _blank(values: pd.Series) -> pd.Series:
-    """True where a cell is empty or only whitespace."""
-    return per_unique(values.astype(str), lambda u: u.str.strip().eq("")).astype(bool)
-
-
 def _check_overflow(frame: pd.DataFrame, headers: dict[str, str], src: str) -> list[Problem]:
     if OVERFLOW not in frame:
         return []
@@ -345,7 +200,7 @@ def _check_coordinates(
     lon = typed.get("lon", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     lat = typed.get("lat", pd.Series(pd.NA, index=typed.index, dtype="Float64"))
     absent = pd.Series(True, index=typed.index)
-    blank = {name: _blank(frame[name]) if name in frame else absent for name in ("lon", "lat")}
+    blank = {name: blank_cells(frame[name]) if name in frame else absent for name in ("lon", "lat")}
     # A cell that could not be parsed is reported by itself, not as "only one given".
     half = (lon.isna() & blank["lon"]) != (lat.isna() & blank["lat"])
     half &= (lon.notna() | blank["lon"]) & (lat.notna() | blank["lat"])
