@@ -21,7 +21,8 @@ from slmap.admin.scope import register_scope
 from slmap.base.errors import InputError, Problem, ValidationError
 from slmap.base.metrics import summarise
 from slmap.model import levels
-from slmap.model.joins import join_communes_to_registry, resolve_village_communes
+from slmap.model.join_villages import resolve_village_communes
+from slmap.model.joins import join_communes_to_registry
 from slmap.model.place import place_villages
 from slmap.model.repair import clean_commune_coverage
 from slmap.model.statistics import apply_statistics

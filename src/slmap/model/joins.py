@@ -1,9 +1,13 @@
-"""Joins to official codes: commune boundaries and village rows, in any layout.
+"""Joins to official codes: commune boundaries, and what every join of an input shares.
 
 Codes first; names (exact after folding, scoped to the district where
 given) where codes are missing; never a guess between two candidates. The
-layout of each input is detected (:mod:`slmap.admin.detect`); villages keyed to
-an older layout than the model's are moved forward through the crosswalk
+layout of each input is detected (:mod:`slmap.admin.detect`, through
+:func:`detect_units`); a file that fits no layout well stops with a short
+diagnosis (:func:`stop_if_unfit`). :func:`join_communes_to_registry` joins
+commune boundaries; village rows are joined by
+:mod:`slmap.model.join_villages`, and villages keyed to an older layout than
+the model's are moved forward through the crosswalk
 (:mod:`slmap.admin.convert`).
 """
 
@@ -25,9 +29,14 @@ from slmap.admin.detect import (
 )
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import MatchResult, fold, nfc
-from slmap.model.cells import row_problems
 
-__all__ = ["join_communes_to_registry", "match_problems", "resolve_village_communes"]
+__all__ = [
+    "detect_units",
+    "join_communes_to_registry",
+    "match_problems",
+    "stop_if_unfit",
+    "unknown_code",
+]
 
 
 def match_problems(
@@ -75,7 +84,7 @@ def match_problems(
     return problems
 
 
-def _detect(
+def detect_units(
     frame: pd.DataFrame,
     src: str,
     province: str,
@@ -85,6 +94,30 @@ def _detect(
     what: str = "units",
     prefer: str | None = None,
 ) -> Detection:
+    """The layout of an input's units, from its codes, else its names (within their parents).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Boundaries or village rows, with ``commune_code`` and/or ``name_column``.
+    src : str
+        The file, for messages.
+    province : str
+        GSO province code.
+    input_layout : str, optional
+        The layout the user named (``--input-layout``); detection then only checks it.
+    name_column, parent_column : str
+        Columns of the units' names and of their parents' (district) names.
+    what : str
+        What the units are called in messages ("units", "rows").
+    prefer : str, optional
+        The layout that wins when the names fit it as well as another.
+
+    Raises
+    ------
+    InputError
+        The name column holds district names, not commune names.
+    """
     codes = frame.get("commune_code")
     names = frame.get(name_column)
     parents = frame.get(parent_column)
@@ -105,9 +138,15 @@ def _detect(
     )
 
 
-def _too_many(
+def stop_if_unfit(
     detection: Detection, src: str, labels: Callable[[object], str], province, verbose: bool
 ) -> None:
+    """Stop with a short diagnosis when too many units fit no layout, unless ``verbose``.
+
+    ``labels(key)`` names the unit of a key of ``detection.fit``; past
+    :data:`~slmap.admin.detect.DIAGNOSIS_LIMIT` unmatched or ambiguous units,
+    one message describing the file is more use than one problem per unit.
+    """
     fit = detection.fit
     bad = list(fit.unmatched) + list(fit.ambiguous)
     if len(bad) > DIAGNOSIS_LIMIT and not verbose:
@@ -153,18 +192,18 @@ def join_communes_to_registry(
     if "commune_code" not in communes:
         communes["commune_code"] = pd.array([pd.NA] * len(communes), dtype="string")
     had_code = communes["commune_code"].notna()
-    detection = _detect(communes, src, province, input_layout, "commune_name", "parent_name")
+    detection = detect_units(communes, src, province, input_layout, "commune_name", "parent_name")
     fit, lid = detection.fit, detection.layout
 
     def label(i: object) -> str:
         name = communes["commune_name"].iloc[i] if "commune_name" in communes else None
         return repr(str(name) if not pd.isna(name) else str(communes["commune_code"].iloc[i]))
 
-    _too_many(detection, src, label, province, verbose)
+    stop_if_unfit(detection, src, label, province, verbose)
     feature = communes["feature"].astype(str).to_numpy()
     if detection.by == "code":
         for i in fit.unmatched:
-            problems.append(_unknown_code(communes["commune_code"].iloc[i], lid, src, province, i))
+            problems.append(unknown_code(communes["commune_code"].iloc[i], lid, src, province))
             problems[-1] = _at_feature(problems[-1], feature[i])
         communes.loc[~communes.index.isin(fit.matched.keys()), "commune_code"] = pd.NA
     else:
@@ -205,7 +244,14 @@ def _at_feature(problem: Problem, feature: str) -> Problem:
     )
 
 
-def _unknown_code(code: str, lid: str, src: str, province: str, i: int) -> Problem:
+def unknown_code(code: str, lid: str, src: str, province: str) -> Problem:
+    """The error for a commune code not in layout ``lid``, saying when another layout has it.
+
+    Examples
+    --------
+    >>> unknown_code("03649", "2025", "x.geojson", "14").message  # doctest: +ELLIPSIS
+    'commune code 03649 is not in the official 2025 list of province 14; it is a 2025-03-layout...'
+    """
     hint = ""
     for other in (lay.id for lay in reversed(layouts.LAYOUTS)):
         if other == lid:
@@ -315,113 +361,3 @@ def _names_differ(communes: gpd.GeoDataFrame, joined: pd.DataFrame, src: str) ->
         )
         for i in np.flatnonzero(differs)
     ]
-
-
-def resolve_village_communes(
-    typed: pd.DataFrame,
-    headers: dict[str, str],
-    src: str,
-    *,
-    province: str,
-    input_layout: str | None = None,
-    verbose: bool = False,
-    prefer: str | None = None,
-) -> tuple[pd.DataFrame, list[Problem], Detection | None]:
-    """Give every village the code of its commune in the register's own layout.
-
-    ``prefer`` (the layout drawn) wins when names fit it as well as another.
-
-    The register's layout is detected from its codes, else from its names
-    (within their district when given). Unknown codes and unmatched or
-    ambiguous names are errors naming the row; codes of another province
-    say which. Moving the villages to the model's layout is
-    :func:`slmap.admin.convert.villages_forward`'s job.
-
-    Returns
-    -------
-    typed : DataFrame
-        With ``commune_code`` (NA where unresolved) in the register's layout.
-    problems : list of Problem
-    detection : Detection or None
-        None when the register has neither codes nor names.
-    """
-    problems: list[Problem] = []
-    typed = typed.copy()
-    if "commune_code" not in typed:
-        typed["commune_code"] = pd.array([pd.NA] * len(typed), dtype="string")
-    names = typed.get("commune_name", pd.Series(pd.NA, index=typed.index, dtype="object"))
-    missing = typed["commune_code"].isna() & names.isna()
-    problems += row_problems(
-        missing,
-        typed["row"],
-        src,
-        headers.get("commune_code", "commune_code"),
-        "missing_value",
-        lambda i: "no commune code or name; expected one to place the village",
-    )
-    usable = typed[~missing]
-    if usable.empty:
-        return typed, problems, None
-    detection = _detect(
-        usable, src, province, input_layout, "commune_name", "district_name", "rows", prefer
-    )
-    fit, lid = detection.fit, detection.layout
-
-    def label(i: object) -> str:
-        value = usable.at[i, "commune_code"]
-        return repr(str(value) if not pd.isna(value) else str(names.get(i)))
-
-    _too_many(detection, src, label, province, verbose)
-    code = typed["commune_code"].copy()
-    by_name = code.isna() & names.notna()
-    if detection.by == "code":
-        for i in fit.unmatched:
-            problems.append(_village_unknown_code(code[i], lid, province, src, typed, i, headers))
-            code[i] = pd.NA
-        # Rows with a name and no code in a code-keyed register: match by name.
-        if by_name.any():
-            sub = _detect(typed[by_name], src, province, lid, "commune_name", "district_name")
-            _apply_names(sub, typed, code, headers, src, problems, lid)
-    else:
-        _apply_names(detection, typed, code, headers, src, problems, lid)
-    typed["commune_code"] = code.astype("string")
-    return typed, problems, detection
-
-
-def _apply_names(detection, typed, code, headers, src, problems, lid) -> None:
-    fit = detection.fit
-    for i, c in fit.matched.items():
-        code[i] = c
-    problems += match_problems(
-        MatchResult(fit.matched, fit.ambiguous, fit.unmatched, fit.aliased),
-        src,
-        names=typed["commune_name"],
-        where=lambda i: {"row": int(typed.at[i, "row"])},
-        column=headers.get("commune_name", "commune_name"),
-        what=f"a commune of the {lid} layout"
-        + (" in that district" if "district_name" in typed and lid != "2025" else ""),
-        by_label=True,
-    )
-
-
-def _village_unknown_code(found, lid, province, src, typed, i, headers) -> Problem:
-    from slmap.admin import registry
-
-    hint = ""
-    for lay in ("2025", "legacy"):
-        unit = registry.commune(found, lay)
-        if unit is not None and unit["province_code"] != province:
-            hint = f" (it is {unit['commune_name']}, {unit['province_name']})"
-            break
-    else:
-        wrong = _unknown_code(found, lid, src, province, 0)
-        if "layout code" in wrong.message:
-            hint = wrong.message.split(f"province {province}", 1)[1]
-    return Problem(
-        src,
-        f"unknown commune code {found!r}{hint}; expected a code of the {lid} layout "
-        "(5 digits, e.g. 03646)",
-        row=int(typed.at[i, "row"]),
-        column=headers.get("commune_code", "commune_code"),
-        kind="unknown_code",
-    )
