@@ -1,6 +1,6 @@
 import pandas as pd
 
-from slmap.admin import registry
+from slmap.admin import conversion_2025, registry
 
 
 def test_layout_sizes():
@@ -18,7 +18,7 @@ def test_code_disagreement_is_the_registry_s():
 
 
 def test_conversion_son_la_matches_the_official_crosswalk(shared_geodata):
-    table = registry.conversion_table("14")
+    table = conversion_2025.conversion_table("14")
     assert table["old_code"].nunique() == 200 and table["new_code"].nunique() == 75
     crosswalk = pd.read_csv(shared_geodata / "son_la" / "crosswalk_old200_to_new75.csv", dtype=str)
     ours = set(zip(table["old_code"], table["new_code"], strict=True))
@@ -29,7 +29,7 @@ def test_conversion_son_la_matches_the_official_crosswalk(shared_geodata):
 
 
 def test_convert_codes_and_detect_layout():
-    out = registry.convert_codes(["3649", "99999"])
+    out = conversion_2025.convert_codes(["3649", "99999"])
     assert out["new_code"].iloc[0] == "03646" and pd.isna(out["new_code"].iloc[1])
     assert registry.detect_layout(["03649", "03652"], "14") == "legacy"
     assert registry.detect_layout(["03646"], "14") == "2025"

@@ -1,7 +1,8 @@
 """Administrative units: the official registry, the 204/200/75 layouts and moving data between them.
 
 Codes and names of communes from ``vietnamadminunits``
-(:mod:`~slmap.admin.registry`), Sơn La's three layouts and their crosswalks
+(:mod:`~slmap.admin.registry`) and its conversion of pre-reform communes
+(:mod:`~slmap.admin.conversion_2025`), Sơn La's three layouts and their crosswalks
 (:mod:`~slmap.admin.layouts`), forward conversion
 (:mod:`~slmap.admin.convert`), layout detection (:mod:`~slmap.admin.detect`),
 dates (:mod:`~slmap.admin.dates`), approximate communes when no boundary file

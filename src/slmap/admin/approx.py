@@ -30,7 +30,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from slmap.admin import registry
+from slmap.admin import conversion_2025, registry
 from slmap.base.errors import InputError, Problem
 
 __all__ = ["APPROX_METHODS", "approximate_communes", "iou_by_commune"]
@@ -56,7 +56,7 @@ def _registry_frame(layout: str) -> pd.DataFrame:
 
 def _former_labels(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
     """Index into ``new`` of the 2025 commune each former commune fully went to (-1 if split)."""
-    table = registry.conversion_table()
+    table = conversion_2025.conversion_table()
     targets = table.groupby("old_code")["new_code"].nunique()
     whole = table[table["old_code"].map(targets).eq(1) & ~table["split"]]
     target = whole.drop_duplicates("old_code").set_index("old_code")["new_code"]

@@ -32,7 +32,7 @@ from importlib import resources
 
 import pandas as pd
 
-from slmap.admin import registry
+from slmap.admin import conversion_2025, registry
 from slmap.base.errors import InputError
 from slmap.base.names import fold
 
@@ -286,7 +286,7 @@ def districts(layout_name: str, province: str | list[str] | None = "14") -> pd.D
 
 def _former_districts(province: list[str] | None) -> pd.DataFrame:
     """Former district of each 2025 commune: where most of its old communes were."""
-    table = registry.conversion_table(province)
+    table = conversion_2025.conversion_table(province)
     counts = (
         table.groupby(["new_code", "district_code", "district_name"]).size().reset_index(name="n")
     )
@@ -324,7 +324,7 @@ def _step_2023_to_2025_03() -> pd.DataFrame:
 
 
 def _step_2025_03_to_2025(province: list[str] | None) -> pd.DataFrame:
-    table = registry.conversion_table(province)
+    table = conversion_2025.conversion_table(province)
     return pd.DataFrame(
         {
             "old_code": table["old_code"],

@@ -10,14 +10,13 @@ Two layouts are known:
     communes, with districts). Sơn La had 200 communes in 12 districts.
 
 The registry in use wins where sources disagree on a code; slmap reports the
-disagreement and never fixes it silently.
+disagreement and never fixes it silently. The registry's own conversion from
+the legacy communes to the 2025 ones is :mod:`slmap.admin.conversion_2025`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from pathlib import Path
 
 import pandas as pd
 
@@ -27,12 +26,12 @@ from slmap.base.names import closest, fold
 __all__ = [
     "LAYOUTS",
     "commune",
+    "commune_rows",
     "communes",
-    "conversion_table",
-    "convert_codes",
     "detect_layout",
     "districts",
     "parse_provinces",
+    "province_codes",
     "province_label",
     "provinces",
     "units",
@@ -103,7 +102,19 @@ def _check_layout(layout: str) -> None:
 
 
 @functools.lru_cache(maxsize=2)
-def _all_communes(layout: str) -> pd.DataFrame:
+def commune_rows(layout: str) -> pd.DataFrame:
+    """Every commune of a layout with the registry's keys and folded names (cached; do not edit).
+
+    As :func:`communes` for the whole country, plus ``key``,
+    ``province_key``, ``district_key`` (legacy), ``folded`` and ``layout``:
+    what linking the registry's tables to each other needs.
+
+    Examples
+    --------
+    >>> rows = commune_rows("2025")
+    >>> len(rows), {"key", "province_key", "folded"} <= set(rows)
+    (3321, True)
+    """
     _check_layout(layout)
     table, cols = (
         ("admin_units", _COLUMNS_2025)
@@ -141,8 +152,8 @@ def communes(layout: str = "2025", province: str | list[str] | None = None) -> p
     >>> len(communes("2025", "14")), len(communes("legacy", "14"))
     (75, 200)
     """
-    df = _all_communes(layout)
-    wanted = _wanted(province)
+    df = commune_rows(layout)
+    wanted = province_codes(province)
     if wanted is not None:
         df = df[df["province_code"].isin(wanted)]
     private = [c for c in ("key", "province_key", "district_key", "folded") if c in df.columns]
@@ -159,7 +170,7 @@ def commune(code: str, layout: str = "2025") -> dict | None:
     >>> commune("03664", "legacy")["commune_name"]
     'Xã Chiềng Xôm'
     """
-    df = _all_communes(layout)
+    df = commune_rows(layout)
     hit = df[df["commune_code"] == str(code).zfill(5)]
     return None if hit.empty else hit.iloc[0].to_dict()
 
@@ -190,7 +201,7 @@ def provinces(layout: str = "2025") -> pd.DataFrame:
     >>> len(provinces("2025")), len(provinces("legacy"))
     (34, 63)
     """
-    df = _all_communes(layout)
+    df = commune_rows(layout)
     return (
         df.groupby(["province_code", "province_name"], as_index=False)
         .size()
@@ -200,8 +211,14 @@ def provinces(layout: str = "2025") -> pd.DataFrame:
     )
 
 
-def _wanted(province: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
-    """Province codes of a code, a comma-separated list or a list (None: all)."""
+def province_codes(province: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
+    """Province codes of a code, a comma-separated list or a list (None: all).
+
+    Examples
+    --------
+    >>> province_codes("14,1"), province_codes(["11"]), province_codes("all")
+    (['14', '01'], ['11'], None)
+    """
     if province is None or province == "all":
         return None
     items = province.split(",") if isinstance(province, str) else list(province)
@@ -280,109 +297,6 @@ def province_label(codes: tuple[str, ...] | list[str] | None, lang: str = "vi") 
     table = provinces("2025")
     names = dict(zip(table["province_code"], table["province_name"], strict=True))
     return ", ".join(names.get(c, c) for c in codes)
-
-
-@functools.lru_cache(maxsize=1)
-def _converter() -> dict:
-    import vietnamadminunits
-
-    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-@functools.lru_cache(maxsize=1)
-def _conversion() -> pd.DataFrame:
-    conv = _converter()
-    old = _all_communes("legacy")
-    new = _all_communes("2025")
-    old_by_key = {
-        f"{r.province_key}_{r.district_key}_{r.key}": r for r in old.itertuples(index=False)
-    }
-    new_by_key = {(r.province_key, r.key): r for r in new.itertuples(index=False)}
-    rows = []
-    for new_prov, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
-        for new_key, old_keys in wards.items():
-            n = new_by_key.get((new_prov, new_key))
-            for old_key in old_keys:
-                o = old_by_key.get(old_key)
-                if n is not None and o is not None:
-                    rows.append((o, n, False))
-    for new_prov, olds in conv["DICT_PROVINCE_WARD_DIVIDED"].items():
-        for old_key, targets in olds.items():
-            o = old_by_key.get(old_key)
-            for t in targets:
-                n = new_by_key.get((new_prov, t["newWardKey"]))
-                if o is not None and n is not None:
-                    rows.append((o, n, True, bool(t["isDefaultNewWard"])))
-    records = []
-    for row in rows:
-        o, n, split = row[0], row[1], row[2]
-        default = row[3] if split else True
-        records.append(
-            {
-                "old_code": o.commune_code,
-                "old_name": o.commune_name,
-                "district_code": o.district_code,
-                "district_name": o.district_name,
-                "new_code": n.commune_code,
-                "new_name": n.commune_name,
-                "split": split,
-                "default": default,
-            }
-        )
-    return (
-        pd.DataFrame.from_records(records)
-        .sort_values(["old_code", "new_code"])
-        .reset_index(drop=True)
-    )
-
-
-def conversion_table(province: str | list[str] | None = None) -> pd.DataFrame:
-    """Return the official old → new (2025) commune conversion.
-
-    One row per (old commune, new commune) link: old_code, old_name,
-    district_code, district_name (the former district of the old commune),
-    new_code, new_name, split (the old commune was divided between several
-    new ones) and default (the new commune the registry assigns when nothing
-    else is known).
-
-    Examples
-    --------
-    >>> t = conversion_table("14")
-    >>> len(t), t["old_code"].nunique(), t["new_code"].nunique()
-    (200, 200, 75)
-    """
-    df = _conversion()
-    wanted = _wanted(province)
-    if wanted is not None:
-        codes = set(communes("legacy", wanted)["commune_code"])
-        df = df[df["old_code"].isin(codes)]
-    return df.reset_index(drop=True)
-
-
-def convert_codes(old_codes: list[str] | pd.Series) -> pd.DataFrame:
-    """Convert legacy commune codes to 2025 codes.
-
-    Returns one row per input code: old_code, new_code (NA when unknown) and
-    split (True when the old commune was divided and the registry's default
-    new commune was used).
-
-    Examples
-    --------
-    >>> convert_codes(["03646", "03649"])["new_code"].tolist()
-    ['03646', '03646']
-    """
-    table = _conversion()
-    default = table[table["default"]].drop_duplicates("old_code").set_index("old_code")
-    codes = pd.Series(list(old_codes), dtype="object").astype(str).str.zfill(5)
-    return pd.DataFrame(
-        {
-            "old_code": codes.to_numpy(),
-            "new_code": codes.map(default["new_code"]).to_numpy(),
-            "split": codes.isin(default.index[default["split"]]).to_numpy(),
-        }
-    )
 
 
 def detect_layout(codes: list[str] | pd.Series, province: str | None = None) -> str | None:

@@ -21,7 +21,7 @@ import math
 import geopandas as gpd
 import pandas as pd
 
-from slmap.admin import registry
+from slmap.admin.conversion_2025 import convert_codes
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import closest, fold, match_names
 from slmap.model.validate_geometry import VIETNAM_BOUNDS
@@ -102,7 +102,7 @@ def resolve_commune(model, text: str) -> list[str]:
         code = text.zfill(5)
         if code in names:
             return [code]
-        new = registry.convert_codes([code])["new_code"].iloc[0]
+        new = convert_codes([code])["new_code"].iloc[0]
         if isinstance(new, str) and new in names:
             return [new]
         msg = f"no commune has code {code} (in the 2025 or the pre-2025 list)"

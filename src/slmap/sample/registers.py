@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from slmap.admin import registry
+from slmap.admin import conversion_2025, registry
 
 __all__ = ["SON_LA_2023", "Targets", "apportion", "generate_register", "village_names"]
 
@@ -196,7 +196,7 @@ def generate_register(
         )
     rng = np.random.default_rng(seed)
     new = registry.communes("2025", province).reset_index(drop=True)
-    conv = registry.conversion_table(province)
+    conv = conversion_2025.conversion_table(province)
     conv = conv[conv["new_code"].isin(new["commune_code"])]
     old = registry.communes("legacy").set_index("commune_code")
     n_total = targets.villages if targets else (villages or 25 * len(new))
