@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from slmap.admin import layouts
+from slmap.admin import crosswalks, layouts
 from slmap.admin.approx import approximate_communes, iou_by_commune
 from slmap.admin.approx_2023 import (
     METRIC_CRS,
@@ -161,7 +161,7 @@ def test_units_of_a_missing_2025_commune_are_reported_not_drawn() -> None:
     c2025 = approximate_communes("14")
     drop = "03646"  # Phường Tô Hiệu
     out, problems = older_layout_communes(c2025[c2025.commune_code != drop], "2023")
-    cw = layouts.crosswalk("2023", "2025")
+    cw = crosswalks.crosswalk("2023", "2025")
     lost = set(cw.loc[cw["default"] & (cw["new_code"] == drop), "old_code"])
     assert lost and not lost & set(out["commune_code"])
     assert len(out) == 204 - len(lost)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from slmap.admin import layouts
+from slmap.admin import crosswalks, layouts
 from slmap.admin.detect import detect_layout
 from slmap.base.errors import InputError
 from slmap.cli import cli
@@ -36,7 +36,7 @@ def test_layouts_have_their_units_and_districts():
 @pytest.mark.parametrize(("source", "target"), [("2023", "2025-03"), ("2023", "2025"),
                                                 ("2025-03", "2025")])  # fmt: skip
 def test_crosswalk_gives_every_old_unit_one_default_destination(source, target):
-    cw = layouts.crosswalk(source, target)
+    cw = crosswalks.crosswalk(source, target)
     assert set(cw["old_code"]) == set(layouts.units(source)["commune_code"])
     assert cw.groupby("old_code")["default"].sum().eq(1).all()
     assert set(cw["new_code"]) <= set(layouts.units(target)["commune_code"])
@@ -45,7 +45,7 @@ def test_crosswalk_gives_every_old_unit_one_default_destination(source, target):
 
 def test_conversion_never_runs_backward():
     with pytest.raises(InputError, match="only runs forward"):
-        layouts.crosswalk("2025", "2023")
+        crosswalks.crosswalk("2025", "2023")
 
 
 def test_codes_pick_the_newest_layout_that_holds_them_all():
@@ -264,7 +264,7 @@ def test_kml_with_the_district_only_in_its_description(shared_geodata, upstream_
 
 
 def test_statistics_of_the_2023_layout_are_summed_into_2025_communes(tmp_path, upstream_env):
-    cw = layouts.crosswalk("2023", "2025")
+    cw = crosswalks.crosswalk("2023", "2025")
     whole = cw[cw["link"] == "whole"]
     target = whole.groupby("new_code").filter(lambda g: len(g) >= 2)["new_code"].iloc[0]
     olds = whole.loc[whole["new_code"] == target, "old_code"].tolist()

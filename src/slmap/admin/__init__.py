@@ -2,8 +2,9 @@
 
 Codes and names of communes from ``vietnamadminunits``
 (:mod:`~slmap.admin.registry`) and its conversion of pre-reform communes
-(:mod:`~slmap.admin.conversion_2025`), Sơn La's three layouts and their crosswalks
-(:mod:`~slmap.admin.layouts`), forward conversion
+(:mod:`~slmap.admin.conversion_2025`), Sơn La's three layouts
+(:mod:`~slmap.admin.layouts`) and their crosswalks
+(:mod:`~slmap.admin.crosswalks`), forward conversion
 (:mod:`~slmap.admin.convert`), layout detection (:mod:`~slmap.admin.detect`),
 dates (:mod:`~slmap.admin.dates`), approximate communes when no boundary file
 is at hand (:mod:`~slmap.admin.approx`, :mod:`~slmap.admin.approx_2023`),

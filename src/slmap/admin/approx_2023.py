@@ -6,7 +6,7 @@ Sơn La), and conversion runs forward only. To draw an older layout anyway
 split among the former units that went into it:
 
 * the members of a 2025 commune are the former units whose default
-  destination it is (:func:`slmap.admin.layouts.crosswalk`);
+  destination it is (:func:`slmap.admin.crosswalks.crosswalk`);
 * each member with an official centre (``layouts.units(layout)`` lon/lat) is
   a Voronoi seed; the cells are clipped to the 2025 commune, so the pieces
   tile it without gaps or overlaps and never cross into a neighbour;
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap.admin import layouts
+from slmap.admin import crosswalks, layouts
 from slmap.base.errors import InputError, Problem
 from slmap.base.simplify import clean_coverage
 
@@ -233,9 +233,9 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 def _members(layout: str, codes: pd.Index, province: str) -> pd.DataFrame:
     """Former units of ``layout`` per 2025 commune, with centre and act host."""
     units = layouts.units(layout, province).set_index("commune_code")
-    cw = layouts.crosswalk(layout, "2025", province)
+    cw = crosswalks.crosswalk(layout, "2025", province)
     default = cw[cw["default"]].set_index("old_code")["new_code"]
-    step = layouts.crosswalk(layout, "2025-03", province)
+    step = crosswalks.crosswalk(layout, "2025-03", province)
     host = step[step["default"] & (step["old_code"] != step["new_code"])]
     members = pd.DataFrame(
         {

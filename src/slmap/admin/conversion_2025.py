@@ -6,7 +6,7 @@ territory: whole communes merged into one new commune, and communes divided
 between several, one of them the default. This module reads those links as a
 table (:func:`conversion_table`) and converts codes with them
 (:func:`convert_codes`); the crosswalks between slmap's three layouts are
-built on them (:mod:`slmap.admin.layouts`).
+built on them (:mod:`slmap.admin.crosswalks`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
   the crosswalk alone cannot decide.
 * Counts keyed to old codes are summed into the new communes.
 
-Conversion only runs forward in time (:func:`slmap.admin.layouts.crosswalk`).
+Conversion only runs forward in time (:func:`slmap.admin.crosswalks.crosswalk`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slmap.admin import layouts
+from slmap.admin import crosswalks, layouts
 from slmap.base.errors import Problem
 
 __all__ = ["communes_forward", "default_codes", "villages_forward"]
@@ -32,7 +32,7 @@ def default_codes(codes: pd.Series, source: str, target: str, province="14") -> 
     >>> default_codes(pd.Series(["03751", "03646"]), "2023", "2025").tolist()
     ['03721', '03646']
     """
-    cw = layouts.crosswalk(source, target, province)
+    cw = crosswalks.crosswalk(source, target, province)
     default = cw[cw["default"]].set_index("old_code")["new_code"]
     return codes.map(default).astype("string")
 
@@ -50,7 +50,7 @@ def communes_forward(
     """
     if layouts.layout_id(source) == layouts.layout_id(target):
         return communes, []
-    cw = layouts.crosswalk(source, target, province)
+    cw = crosswalks.crosswalk(source, target, province)
     default = cw[cw["default"]].set_index("old_code")["new_code"]
     old = communes[communes["commune_code"].notna()].copy()
     old["new_code"] = old["commune_code"].map(default)
@@ -131,7 +131,7 @@ def villages_forward(
         if "commune_assigned" not in villages:
             villages["commune_assigned"] = "register"
         return villages, []
-    cw = layouts.crosswalk(source, target, province)
+    cw = crosswalks.crosswalk(source, target, province)
     old = villages["commune_code"].astype("string")
     villages["commune_code_old"] = old
     default = cw[cw["default"]].set_index("old_code")["new_code"]

@@ -1,4 +1,4 @@
-"""Administrative layouts and the crosswalks between them, as data.
+"""Administrative layouts as data: the units in force on a date, and what links them.
 
 A *layout* is the set of commune-level units in force on a date, with codes,
 names, unit types and parent districts (DESIGN §3.6). slmap knows three:
@@ -20,7 +20,8 @@ that took its territory: ``link`` is ``"whole"`` (the whole unit went there:
 a rename, a retype, a whole merge), ``"partial"`` (a part of it did) or
 ``"unknown"`` (the link could not be established from the act; never
 guessed), and ``default`` marks the one destination used when nothing else
-(coordinates) decides. Conversion only runs forward in time.
+(coordinates) decides. Conversion only runs forward in time. The crosswalks
+are built in :mod:`slmap.admin.crosswalks`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ __all__ = [
     "UNIT_ATTRIBUTES",
     "Layout",
     "act_table",
-    "crosswalk",
+    "check_province",
     "districts",
     "is_older",
     "layout",
@@ -168,7 +169,19 @@ def act_table() -> pd.DataFrame:
     return pd.DataFrame(rows, dtype="object")
 
 
-def _check_province(layout_name: str, province: str | list[str] | None) -> list[str] | None:
+def check_province(layout_name: str, province: str | list[str] | None) -> list[str] | None:
+    """The province codes asked for (``None``: all), refused when the layout does not know them.
+
+    Raises
+    ------
+    InputError
+        The 2023 layout is asked for outside Sơn La (province 14).
+
+    Examples
+    --------
+    >>> check_province("2023", "14"), check_province("2025", ["1", "14"])
+    (['14'], ['01', '14'])
+    """
     if province is None or province == "all":
         wanted = None
     else:
@@ -259,7 +272,7 @@ def units(layout_name: str, province: str | list[str] | None = "14") -> pd.DataF
     'Xã Chiềng Ly'
     """
     lid = layout_id(layout_name)
-    wanted = _check_province(lid, province)
+    wanted = check_province(lid, province)
     return _units(lid, tuple(wanted) if wanted else None).copy()
 
 
@@ -294,128 +307,6 @@ def _former_districts(province: list[str] | None) -> pd.DataFrame:
     return counts.drop_duplicates("new_code").set_index("new_code")[
         ["district_code", "district_name"]
     ]
-
-
-def _step_2023_to_2025_03() -> pd.DataFrame:
-    act = act_table()
-    old = units("2023", "14")
-    new = units("2025-03", "14").set_index("commune_code")
-    # Rows with no destination say what the act's text read does not establish;
-    # the old unit's other rows carry its known destinations.
-    rows = act.loc[act["new_code"].fillna("") != "", ["old_code", "new_code", "link"]].copy()
-    # Default destination: the unit that keeps the old code, else the first listed.
-    rows["default"] = False
-    for _, group in rows.groupby("old_code", sort=False):
-        same = group.index[group["new_code"] == group["old_code"]]
-        rows.loc[same[0] if len(same) else group.index[0], "default"] = True
-    same = old[~old["commune_code"].isin(act["old_code"])]
-    ident = pd.DataFrame(
-        {
-            "old_code": same["commune_code"],
-            "new_code": same["commune_code"],
-            "link": "whole",
-            "default": True,
-        }
-    )
-    out = pd.concat([rows, ident], ignore_index=True)
-    out["old_name"] = out["old_code"].map(old.set_index("commune_code")["commune_name"])
-    out["new_name"] = out["new_code"].map(new["commune_name"])
-    return out
-
-
-def _step_2025_03_to_2025(province: list[str] | None) -> pd.DataFrame:
-    table = conversion_2025.conversion_table(province)
-    return pd.DataFrame(
-        {
-            "old_code": table["old_code"],
-            "new_code": table["new_code"],
-            "link": table["split"].map({True: "partial", False: "whole"}),
-            "default": table["default"].astype(bool),
-            "old_name": table["old_name"],
-            "new_name": table["new_name"],
-        }
-    )
-
-
-def _compose(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    merged = a.merge(b, left_on="new_code", right_on="old_code", suffixes=("", "_b"))
-    rank = {"whole": 0, "partial": 1, "unknown": 2}
-    link = [
-        max(x, y, key=rank.__getitem__)
-        for x, y in zip(merged["link"], merged["link_b"], strict=True)
-    ]
-    out = pd.DataFrame(
-        {
-            "old_code": merged["old_code"],
-            "new_code": merged["new_code_b"],
-            "link": link,
-            "default": merged["default"] & merged["default_b"],
-            "old_name": merged["old_name"],
-            "new_name": merged["new_name_b"],
-        }
-    )
-    # Two paths to one destination count once; "whole" only if every path is.
-    out = (
-        out.sort_values("link", key=lambda s: s.map(rank))
-        .groupby(["old_code", "new_code"], as_index=False)
-        .agg(
-            link=("link", "last"),
-            default=("default", "max"),
-            old_name=("old_name", "first"),
-            new_name=("new_name", "first"),
-        )
-    )
-    return out
-
-
-def crosswalk(source: str, target: str, province: str | list[str] | None = "14") -> pd.DataFrame:
-    """Links from the units of ``source`` to those of a newer ``target`` layout.
-
-    Returns
-    -------
-    DataFrame
-        old_code, old_name, new_code, new_name, link ("whole", "partial" or
-        "unknown"), default (the one destination used when nothing else
-        decides; exactly one per old code). Same layout: the identity.
-
-    Raises
-    ------
-    InputError
-        ``target`` is older than ``source`` (conversion runs forward only).
-
-    Examples
-    --------
-    >>> cw = crosswalk("2023", "2025")
-    >>> cw["old_code"].nunique(), cw["new_code"].nunique(), int(cw["default"].sum())
-    (204, 75, 204)
-    """
-    src, dst = layout_id(source), layout_id(target)
-    if is_older(dst, src):
-        raise InputError(
-            f"cannot convert from the {src} layout to the older {dst} layout: conversion "
-            "only runs forward in time; choose --layout {src} or a newer one"
-        )
-    wanted = _check_province(src, province)
-    if src == dst:
-        u = units(src, wanted)
-        out = pd.DataFrame(
-            {
-                "old_code": u["commune_code"],
-                "old_name": u["commune_name"],
-                "new_code": u["commune_code"],
-                "new_name": u["commune_name"],
-                "link": "whole",
-                "default": True,
-            }
-        )
-    elif src == "2023":
-        out = _step_2023_to_2025_03()
-        if dst == "2025":
-            out = _compose(out, _step_2025_03_to_2025(["14"]))
-    else:
-        out = _step_2025_03_to_2025(wanted)
-    cols = ["old_code", "old_name", "new_code", "new_name", "link", "default"]
-    return out[cols].sort_values(["old_code", "new_code"]).reset_index(drop=True)
 
 
 def district_folds(layout_name: str, province: str | list[str] | None = "14") -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from slmap.admin import layouts
+from slmap.admin import crosswalks, layouts
 from slmap.admin.convert import default_codes
 from slmap.admin.detect import detect_layout
 from slmap.base.errors import InputError, Problem
@@ -65,7 +65,7 @@ def apply_statistics(
     source = found.layout if found is not None else target
     if found is not None and not layouts.is_older(target, source):
         rows["target"] = default_codes(rows["code"], source, target, province)
-        cw = layouts.crosswalk(source, target, province)
+        cw = crosswalks.crosswalk(source, target, province)
         split = set(cw.loc[cw["link"] != "whole", "old_code"])
         moved = rows["code"].isin(split) & rows["target"].notna()
         if source != target and moved.any():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from slmap.admin import layouts, registry
+from slmap.admin import crosswalks, layouts, registry
 from slmap.sample.registers import SON_LA_2023, Targets, apportion, village_names
 
 __all__ = ["NEWLY_COVERED_2022", "WITHOUT_BROADBAND_2021", "generate_sample"]
@@ -38,7 +38,7 @@ def _units(seed_rng: np.random.Generator) -> pd.DataFrame:
     key = old["lon"].round(5).astype(str) + "," + old["lat"].round(5).astype(str)
     shared = key.duplicated(keep=False) & old["lon"].notna()
     old.loc[changed | shared, ["lon", "lat"]] = np.nan
-    cw = layouts.crosswalk("2023", "2025", "14")
+    cw = crosswalks.crosswalk("2023", "2025", "14")
     dest = cw[cw["default"]].set_index("old_code")["new_code"]
     new = registry.communes("2025", "14").set_index("commune_code")
     old["new_code"] = old["commune_code"].map(dest)
