@@ -12,6 +12,7 @@ from shapely.geometry import shape
 from _browser import assert_clean, open_map, page_counts, synthetic_model
 from slmap.base.simplify import DEFAULT_TOLERANCE, simplify_coverage
 from slmap.page import topojson as topology
+from slmap.page.data import page_data
 from slmap.page.render import build_map, map_html
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def _geometry(collection) -> shapely.Geometry:
 
 
 def _check(model, tmp_path: Path) -> dict:
-    fmap = build_map(model)
+    fmap = build_map(page_data(model))
     path = tmp_path / "map.html"
     path.write_text(map_html(fmap), encoding="utf-8")
 

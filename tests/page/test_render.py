@@ -18,10 +18,15 @@ from slmap.base.simplify import simplify_coverage
 from slmap.cli import cli
 from slmap.page import data as map_data
 from slmap.page import render
+from slmap.page import villages as map_villages
 from slmap.page.assets import remote_resources
 from slmap.page.search import search_fold
 
 CDN_WORDS = ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons", "cdn.jsdelivr", "unpkg")
+
+
+def _build(model, **options):
+    return render.build_map(map_data.page_data(model, **options))
 
 
 def _data(fmap) -> dict:
@@ -46,7 +51,7 @@ def test_osm_tiles_only_on_request() -> None:
     found = remote_resources(html)
     assert found and all("tile.openstreetmap.org" in url for url in found)
     with pytest.raises(InputError, match="--tiles"):
-        render.build_map(synthetic_model(), tiles="google")
+        _build(synthetic_model(), tiles="google")
 
 
 def test_input_text_is_never_raw_html() -> None:
@@ -58,7 +63,7 @@ def test_input_text_is_never_raw_html() -> None:
 
 
 def test_a_large_layer_carries_its_folded_names_in_search_order() -> None:
-    n = map_data.FOLDED_NAMES_MIN + 1
+    n = map_villages.FOLDED_NAMES_MIN + 1
     villages = pd.DataFrame(
         {
             "village_name": [f"Bản Nà {n - i}" for i in range(n)],
@@ -75,17 +80,17 @@ def test_a_large_layer_carries_its_folded_names_in_search_order() -> None:
             "location_estimated": False,
         }
     )
-    columns = map_data.village_columns(villages, {"04000": 0}, {"Mai Sơn": 0})
+    columns = map_villages.village_columns(villages, {"04000": 0}, {"Mai Sơn": 0})
     folded = columns["s"].split("\n")
     assert len(folded) == n and folded == sorted(folded)
     assert folded == [search_fold(name) for name in columns["n"]]
-    small = map_data.village_columns(villages.head(100), {"04000": 0}, {"Mai Sơn": 0})
+    small = map_villages.village_columns(villages.head(100), {"04000": 0}, {"Mai Sơn": 0})
     assert "s" not in small
 
 
 def test_layers_and_properties() -> None:
     model = synthetic_model(sample=True, approximate=True)
-    data = _data(render.build_map(model, metric="fibre_hh_share", lang="en"))
+    data = _data(_build(model, metric="fibre_hh_share", lang="en"))
     communes = data["topology"]["objects"]["communes"]["geometries"]
     assert len(communes) == 4
     assert {f["properties"]["k"] for f in communes} >= {-1}  # explicit no-data class
@@ -110,18 +115,18 @@ def test_layers_and_properties() -> None:
 
 
 def test_vietnamese_by_default() -> None:
-    data = _data(render.build_map(synthetic_model()))
+    data = _data(_build(synthetic_model()))
     assert data["lang"] == "vi"
     assert "DỮ LIỆU MẪU" in data["s"]["sample"]
     assert data["legend"]["title"] == "Số bản chưa có băng rộng di động"
     assert data["s"]["legend_nodata"] == "Không có dữ liệu"
-    share = _data(render.build_map(synthetic_model(), metric="share_4g", breaks="50,75"))
+    share = _data(_build(synthetic_model(), metric="share_4g", breaks="50,75"))
     assert share["legend"]["classes"][0]["label"] == "25,0 – 50,0"
 
 
 def test_bad_metric() -> None:
     with pytest.raises(InputError, match="--metric"):
-        render.build_map(synthetic_model(), metric="households")
+        _build(synthetic_model(), metric="households")
 
 
 def test_cli_map_writes_atomically(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -181,7 +186,7 @@ def test_real_communes_simplify_without_gaps_or_overlaps(shared_geodata: Path) -
 
 @pytest.mark.geodata
 def test_sample_map_size_and_counts(sample_model, tmp_path: Path) -> None:
-    fmap = render.build_map(sample_model)
+    fmap = _build(sample_model)
     data = _data(fmap)
     assert len(data["topology"]["objects"]["communes"]["geometries"]) == 75
     assert len(data["uncovered"]["n"]) == 123

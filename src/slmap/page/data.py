@@ -1,169 +1,240 @@
-"""The data the map page receives: communes, villages, outlines, legend and title.
+"""The page's data in one pass: everything the map page receives, as one :class:`PageData`.
 
-Everything here turns a model into plain JSON-ready values; :mod:`slmap.page.render`
-puts them into a Folium map. Input text reaches the page only as JSON shown
-with ``textContent``.
+:func:`page_data` checks the options, classifies the metric once, fetches the
+labels of the language and the dates of the title once, and builds the title,
+legend, commune topology (:mod:`slmap.page.topology`), village columns
+(:mod:`slmap.page.villages`), district lists, answers panel
+(:mod:`slmap.page.answers`) and the prediction block it is given;
+:func:`slmap.page.render.build_map` only turns the result into a Folium map.
+Input text reaches the page only as JSON shown with ``textContent``.
+
+Examples
+--------
+>>> from slmap.model import load_coverage
+>>> data = page_data(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
+>>> data.title, list(data.layers)  # doctest: +SKIP
+('Mobile broadband and fibre coverage – Sơn La province', ['communes', 'uncovered', ...])
 """
 
 from __future__ import annotations
 
-import math
 import re
+from dataclasses import dataclass
 from pathlib import PurePath
-from types import SimpleNamespace
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from slmap.admin.dates import display_date
 from slmap.base import glossary
-from slmap.model.classify import Classification
-from slmap.page.search import SEARCH_SEP, search_order
+from slmap.base.simplify import DEFAULT_TOLERANCE
+from slmap.model.classify import METRIC_KEYS, bad_option, classify
+from slmap.page.answers import answers
+from slmap.page.communes import (
+    CHANGE_METRIC,
+    COUNT_METRICS,
+    commune_names,
+    commune_properties,
+    district_communes,
+    legend_data,
+    with_change,
+)
+from slmap.page.topology import page_topology
+from slmap.page.villages import village_data, village_layers
 
 __all__ = [
     "CANVAS_COMMUNES",
     "CANVAS_VILLAGES",
-    "CHANGE_METRIC",
-    "LAZY_VILLAGES",
-    "VILLAGE_IDS_MAX",
-    "commune_properties",
-    "district_communes",
-    "json_value",
-    "legend_data",
-    "metric_unit",
+    "TILES",
+    "PageData",
+    "check_options",
+    "display_dates",
+    "page_data",
     "page_strings",
+    "province_name",
+    "source_name",
     "title_block",
-    "village_data",
-    "village_layers",
-    "with_change",
 ]
 
-
-def json_value(value: Any) -> Any:
-    """JSON-friendly scalar: NA/NaN -> None, numpy -> Python."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (float, np.floating)) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def json_int(value: Any) -> int | None:
-    value = json_value(value)
-    return None if value is None else int(value)
-
-
-def format_metric(metric: str, value: Any, lang: str) -> str | None:
-    value = json_value(value)
-    if value is None:
-        return None
-    if metric in ("villages_no_mbb", CHANGE_METRIC):
-        return glossary.format_number(value, lang)
-    return glossary.format_percent(value, lang)
-
-
-def commune_properties(
-    model: Any, metric: str, cls: Classification, lang: str
-) -> list[dict[str, Any]]:
-    """What the page shows of each commune, in the communes' order.
-
-    ``code``, ``name``, ``v`` the metric as text, ``k`` its class (-1 no
-    data), ``u`` villages without mobile broadband and ``n`` villages. The
-    geometry travels apart, as a topology (see :mod:`slmap.page.topology`).
-    """
-    communes = model.communes
-    return [
-        {
-            "code": str(code),
-            "name": json_value(row.commune_name),
-            "v": format_metric(metric, getattr(row, metric), lang),
-            "k": int(k),
-            "u": json_int(row.villages_no_mbb),
-            "n": json_int(row.villages),
-        }
-        for code, row, k in zip(communes.index, communes.itertuples(), cls.classes, strict=True)
-    ]
-
-
-SIGNALS = ("none", "2g", "3g", "4g", "5g")
 #: Above this many communes (or villages) the map draws on a canvas, not SVG.
 CANVAS_COMMUNES = 500
 CANVAS_VILLAGES = 10_000
-#: Up to this many villages the page carries their codes (searchable, shareable).
-VILLAGE_IDS_MAX = 20_000
-#: Above this many villages in a layer the page carries their folded names (``s``), so the
-#: first search never folds; a smaller layer folds its names in the page (~40 ms at 20,000).
-FOLDED_NAMES_MIN = 20_000
-#: In canvas mode, a village layer larger than this is drawn only from ``zoom`` up.
-LAZY_VILLAGES = {"uncovered": (20_000, 9), "covered": (5_000, 11)}
+#: Online basemaps offered with ``tiles=`` (none by default: the map is offline).
+TILES = {"osm": "OpenStreetMap"}
 
 
-def tristate(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """0 = no, 1 = yes, 2 = unknown (missing column or NA)."""
-    if col not in frame:
-        return np.full(len(frame), 2)
-    values = frame[col].astype("boolean")
-    return np.where(values.isna(), 2, values.fillna(False).astype(bool).astype(int))
+@dataclass(frozen=True)
+class PageData:
+    """The map page, ready to draw: its JSON data and its layer switcher.
 
-
-def int_column(series: pd.Series) -> list[int]:
-    """Integers with -1 for missing values."""
-    return pd.to_numeric(series, errors="coerce").fillna(-1).round().astype(np.int64).tolist()
-
-
-def village_columns(
-    villages: pd.DataFrame, code_ix: dict[str, int], district_ix: dict[str, int], ids: bool = False
-) -> dict[str, Any]:
-    """Villages as parallel columns (compact: ~70 bytes a village), in search order.
-
-    The villages are ordered by folded name (:func:`search_order`), so the
-    page's search finds the first matches first. ``n`` name, ``s`` (above
-    :data:`FOLDED_NAMES_MIN` villages) the folded names joined by newlines, ``c`` commune
-    (index into ``communeCodes``), ``d`` former district (index into
-    ``districtNames``, -1 unknown), ``x``/``y`` lon/lat times 1e5, ``h``
-    households and ``p`` population (-1 unknown), ``f`` flags: bits 0-2 signal
-    (index into none/2g/3g/4g/5g), bit 3 mobile broadband, bits 4-5 fibre and
-    6-7 grid power (0 no, 1 yes, 2 unknown), bit 8 estimated; with ``ids``
-    ``i`` the village codes.
+    Attributes
+    ----------
+    lang : str
+        Language of every label (``"vi"`` or ``"en"``).
+    page : dict
+        JSON-ready values handed to the page script (``slmapInit``): labels
+        ``s``, ``metric``, ``legend``, ``title``, ``topology``, the village
+        layers' columns, ``answers``, ``predict``...
+    layers : dict
+        Layer key -> name in the layer switcher, in drawing order (communes,
+        village layers, outlines, prediction layers).
+    basemap : tuple of (str, str) or None
+        Online basemap as (Folium tile provider, layer name); None keeps the
+        map offline.
     """
-    names = ["" if json_value(v) is None else str(v) for v in villages["village_name"]]
-    order, folded = search_order(names)
-    villages = villages.iloc[order]
-    signal = villages["mobile_signal"].map({s: i for i, s in enumerate(SIGNALS)})
-    flags = (
-        signal.fillna(0).astype(int).to_numpy()
-        + 8 * villages["mobile_broadband"].astype(bool).to_numpy()
-        + 16 * tristate(villages, "fibre")
-        + 64 * tristate(villages, "grid_power")
-        + 256 * villages["location_estimated"].astype(bool).to_numpy()
+
+    lang: str
+    page: dict[str, Any]
+    layers: dict[str, str]
+    basemap: tuple[str, str] | None = None
+
+    @property
+    def title(self) -> str:
+        """The map's title (the HTML page's ``<title>``)."""
+        return self.page["title"]["title"]
+
+    @property
+    def canvas(self) -> bool:
+        """Whether everything draws on a canvas (a large map) instead of SVG."""
+        return bool(self.page["canvas"])
+
+    @property
+    def predicted(self) -> bool:
+        """Whether the page has prediction or plan layers (their script is then added)."""
+        return bool(self.page.get("predict"))
+
+
+def check_options(metric: str, tiles: str | None, lang: str) -> None:
+    """Refuse an unknown metric, basemap or language (the metric and basemap name their option).
+
+    Raises
+    ------
+    InputError
+        ``--metric`` or ``--tiles`` unknown.
+    ValueError
+        ``lang`` is neither ``"vi"`` nor ``"en"``.
+    """
+    if metric not in (*METRIC_KEYS, CHANGE_METRIC):
+        raise bad_option(
+            "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
+        )
+    if tiles is not None and tiles not in TILES:
+        raise bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
+    glossary.t("title", lang)  # validates lang
+
+
+def page_data(
+    model: Any,
+    *,
+    metric: str = "villages_no_mbb",
+    scheme: str | None = None,
+    k: int = 5,
+    breaks: str | list[float] | None = None,
+    lang: str = "vi",
+    tiles: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    change: Any = None,
+    predicted: dict[str, Any] | None = None,
+) -> PageData:
+    """Everything the coverage map of ``model`` shows, built in one pass.
+
+    Parameters
+    ----------
+    model : slmap.model.CoverageModel
+        Communes, villages, optional districts and province, provenance.
+    metric : str, default "villages_no_mbb"
+        Commune metric to colour: one of ``villages_no_mbb``, ``share_4g``,
+        ``pop_4g_share``, ``fibre_hh_share``.
+    scheme, k, breaks
+        Classification (see :func:`slmap.model.classify.classify`).
+    lang : {"vi", "en"}, default "vi"
+        Language of every label, legend entry, tooltip and popup.
+    tiles : {"osm"} or None, default None
+        Online basemap; ``None`` keeps the map fully offline.
+    tolerance : float
+        Boundary simplification tolerance in degrees (0 keeps every vertex).
+    change : slmap.model.change.Change, optional
+        Draw a change map: communes coloured by villages newly covered, and
+        three village layers (newly covered, still uncovered, newly
+        uncovered) instead of uncovered and covered. ``model`` is the model
+        of the later date.
+    predicted : dict, optional
+        Prediction and plan layers from :func:`slmap.page.predict.page_data`
+        (existing sites, predicted area, disagreements, proposed sites).
+
+    Returns
+    -------
+    PageData
+        Ready to draw with :func:`slmap.page.render.build_map`.
+
+    Raises
+    ------
+    InputError
+        Unknown metric or basemap (see :func:`check_options`), bad breaks.
+    ValueError
+        Unknown language.
+    """
+    if change is not None:
+        model, metric = with_change(model, change), CHANGE_METRIC
+    check_options(metric, tiles, lang)
+    layout = getattr(model.provenance, "layout", "2025")
+    s = page_strings(lang, layout)
+    dates = display_dates(model, change, lang)
+    cls = classify(
+        model.communes[metric], metric=metric, scheme=scheme, k=k, breaks=breaks, lang=lang
     )
-    searched = {"s": SEARCH_SEP.join(folded)} if len(names) > FOLDED_NAMES_MIN else {}
-    return {
-        "n": [names[i] for i in order],
-        **searched,
-        "c": [code_ix.get(str(c), -1) for c in villages["commune_code"]],
-        "d": [district_ix.get(str(d), -1) for d in villages["district_name"]],
-        "x": np.round(villages["lon"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
-        "y": np.round(villages["lat"].to_numpy(float) * 1e5).astype(np.int64).tolist(),
-        "h": int_column(villages["households"]),
-        "p": int_column(villages["population"]),
-        "f": flags.astype(np.int64).tolist(),
-    } | ({"i": [str(v) for v in villages["village_id"]]} if ids else {})
+    label = s[f"metric_{metric}"]
+    unit = s["unit_count" if metric in COUNT_METRICS else "unit_percent"]
+    layers = village_layers(model, change, lang, s)
+    n_villages = sum(len(frame) for frame, _ in layers.values())
+    canvas = len(model.communes) > CANVAS_COMMUNES or n_villages > CANVAS_VILLAGES
+    page = {
+        "lang": lang,
+        "tiles": tiles is not None,
+        "s": s,
+        "metric": {"key": metric, "label": label, "unit": unit},
+        "legend": legend_data(cls, label, unit),
+        "nodataColor": "#d9d9d9",
+        "title": title_block(model, label, lang, change, strings=s, dates=dates),
+        "topology": page_topology(model, commune_properties(model, metric, cls, lang), tolerance),
+        "communeNames": commune_names(model),
+        "canvas": canvas,
+        "change": change is not None,
+        "districtLegend": s["legend_district" if layout == "2025" else "layer_districts_current"],
+    }
+    page |= village_data(layers, model, canvas)
+    page["districtCommunes"] = district_communes(model)
+    page["answers"] = answers(model) if change is None else None
+    page["zoomHint"] = s["zoom_hint"].format(z=max(page["minZoom"].values()))
+    page["predict"] = predicted
+    basemap = None if tiles is None else (TILES[tiles], s["layer_osm"])
+    return PageData(lang, page, _layer_names(page, s, layout), basemap)
 
 
-def province_name(model: Any, lang: str = "vi") -> str:
+def _layer_names(page: dict[str, Any], s: dict[str, str], layout: str) -> dict[str, str]:
+    """The layer switcher: communes, village layers, outlines drawn, prediction layers."""
+    names = {"communes": s["layer_communes"].format(metric=page["metric"]["label"])}
+    names |= page["layerNames"]
+    outlines = page["topology"]["objects"]
+    if "districts" in outlines:
+        names["districts"] = s["layer_districts" if layout == "2025" else "layer_districts_current"]
+    if "province" in outlines:
+        names["province"] = s["layer_province"]
+    if page["predict"]:
+        names |= page["predict"]["layers"]
+    return names
+
+
+def province_name(model: Any, lang: str = "vi", *, strings: dict[str, str] | None = None) -> str:
     """The place a map shows, as its title names it.
 
     ``Việt Nam`` (``Vietnam`` in English) for the whole country; the official
     names of a list of provinces joined by commas (without "Tỉnh" in
     English); one province as "Tỉnh Sơn La" / "Sơn La province", a city as
-    "Thành phố Hà Nội" / "Hà Nội".
+    "Thành phố Hà Nội" / "Hà Nội". ``strings`` are the labels of ``lang``
+    when the caller has them already.
 
     Examples
     --------
+    >>> from types import SimpleNamespace
     >>> m = SimpleNamespace(province=None, communes=None,
     ...                     provenance=SimpleNamespace(province_codes=("all",)))
     >>> province_name(m), province_name(m, "en")
@@ -188,13 +259,14 @@ def province_name(model: Any, lang: str = "vi") -> str:
             break
     if not name.startswith(("Tỉnh ", "tỉnh ")):
         return name if lang == "vi" else strip_prefix(name)
-    return glossary.t("province", lang, name=name[len("Tỉnh ") :])
+    s = glossary.strings(lang) if strings is None else strings
+    return s["province"].format(name=name[len("Tỉnh ") :])
 
 
 _SPLIT = re.compile(r"^(.*) \(split into the (\S+) layout\)$")
 
 
-def source_name(source: Any, lang: str = "en") -> str:
+def source_name(source: Any, lang: str = "en", *, strings: dict[str, str] | None = None) -> str:
     """File name of a source path (a reader needs no local folders), in ``lang``.
 
     Examples
@@ -204,37 +276,66 @@ def source_name(source: Any, lang: str = "en") -> str:
     """
     text = str(source or "")
     split = _SPLIT.match(text)
+    approximate = text.startswith("approximate boundaries from official commune centres")
+    if not (split or approximate):
+        return PurePath(text).name if ("/" in text or "\\" in text) else text
+    s = glossary.strings(lang) if strings is None else strings
     if split:
-        inner = source_name(split.group(1), lang)
-        return glossary.t("source_split", lang, source=inner, layout=split.group(2))
-    if text.startswith("approximate boundaries from official commune centres"):
-        return glossary.t("source_approximate", lang)
-    return PurePath(text).name if ("/" in text or "\\" in text) else text
+        inner = source_name(split.group(1), lang, strings=s)
+        return s["source_split"].format(source=inner, layout=split.group(2))
+    return s["source_approximate"]
 
 
-def title_block(model: Any, metric_label: str, lang: str, change: Any = None) -> dict[str, Any]:
-    prov = model.provenance
-    name = province_name(model, lang)
-    title = glossary.t("title", lang)
-    if name:
-        title = f"{title} – {name}"
-    subtitle = metric_label
+def display_dates(model: Any, change: Any, lang: str) -> dict[str, str]:
+    """The dates a title shows, as a reader of ``lang`` writes them.
+
+    ``before`` and ``after`` for a change map (``"?"`` when unknown), else
+    ``data`` (the register's date) when the model has one, else nothing.
+    """
     if change is not None:
-        period = glossary.t(
-            "change_period",
-            lang,
-            before=display_date(change.as_of_before, lang) or "?",
-            after=display_date(change.as_of_after, lang) or "?",
-        )
-        subtitle = f"{metric_label} · {period}"
-    elif getattr(prov, "data_date", None):
-        date = display_date(prov.data_date, lang)
-        subtitle = f"{metric_label} · {glossary.t('data_date', lang, date=date)}"
-    sources = glossary.t(
-        "sources",
-        lang,
-        boundaries=source_name(getattr(prov, "boundaries", ""), lang),
-        register=source_name(getattr(prov, "register", ""), lang),
+        return {
+            "before": display_date(change.as_of_before, lang) or "?",
+            "after": display_date(change.as_of_after, lang) or "?",
+        }
+    date = getattr(model.provenance, "data_date", None)
+    return {"data": display_date(date, lang)} if date else {}
+
+
+def title_block(
+    model: Any,
+    metric_label: str,
+    lang: str,
+    change: Any = None,
+    *,
+    strings: dict[str, str] | None = None,
+    dates: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The title block: title with the place, subtitle with metric and date, sources, flags.
+
+    ``strings`` (the labels of ``lang``) and ``dates`` (:func:`display_dates`)
+    are fetched here unless the caller has them already.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> prov = SimpleNamespace(data_date="2022-12-31", boundaries="/d/w.json", register="")
+    >>> m = SimpleNamespace(province=None, communes=None, provenance=prov)
+    >>> title_block(m, "Share of villages with 4G", "en")["subtitle"]
+    'Share of villages with 4G · Data as of 31 Dec 2022'
+    """
+    s = glossary.strings(lang) if strings is None else strings
+    dates = display_dates(model, change, lang) if dates is None else dates
+    prov = model.provenance
+    name = province_name(model, lang, strings=s)
+    title = f"{s['title']} – {name}" if name else s["title"]
+    subtitle = metric_label
+    if "before" in dates:
+        subtitle = f"{metric_label} · {s['change_period'].format(**dates)}"
+    elif "data" in dates:
+        subtitle = f"{metric_label} · {s['data_date'].format(date=dates['data'])}"
+    sources = s["sources"].format(
+        boundaries=source_name(getattr(prov, "boundaries", ""), lang, strings=s),
+        register=source_name(getattr(prov, "register", ""), lang, strings=s),
     )
     return {
         "title": title,
@@ -245,109 +346,9 @@ def title_block(model: Any, metric_label: str, lang: str, change: Any = None) ->
     }
 
 
-#: The commune metric of a change map (see :mod:`slmap.model.change`).
-CHANGE_METRIC = "newly_covered"
-
-
-def village_layers(model: Any, change: Any, lang: str) -> dict[str, tuple[pd.DataFrame, str]]:
-    """The village layers to draw: key -> (villages, layer name with its count).
-
-    A coverage map has villages without and with mobile broadband; a change
-    map has villages newly covered, still uncovered and newly uncovered.
-    """
-    if change is None:
-        villages = model.villages
-        mask = ~villages["mobile_broadband"].astype(bool)
-        parts = {"uncovered": (villages[mask], "layer_uncovered"),
-                 "covered": (villages[~mask], "layer_covered")}  # fmt: skip
-    else:
-        status = change.villages["status"]
-        parts = {
-            "uncovered": (change.villages[status == "still_uncovered"], "layer_still_uncovered"),
-            "covered": (change.villages[status == "newly_covered"], "layer_newly_covered"),
-            "newlyUncovered": (
-                change.villages[status == "newly_uncovered"],
-                "layer_newly_uncovered",
-            ),
-        }
-    return {
-        key: (frame, glossary.t(label, lang, n=glossary.format_number(len(frame), lang)))
-        for key, (frame, label) in parts.items()
-    }
-
-
-def with_change(model: Any, change: Any) -> Any:
-    """The model with the communes' ``newly_covered`` count of a change."""
-    rows = change.rows[change.rows["level"] == "commune"].set_index("code")
-    communes = model.communes.copy()
-    communes[CHANGE_METRIC] = rows[CHANGE_METRIC].reindex(communes.index.astype(str)).to_numpy()
-    return SimpleNamespace(
-        communes=communes,
-        villages=model.villages,
-        districts=model.districts,
-        province=model.province,
-        provenance=model.provenance,
-    )
-
-
-def village_data(layers: dict, model: Any, canvas: bool) -> dict[str, Any]:
-    villages = pd.concat([frame for frame, _ in layers.values()])
-    district_names = sorted({str(d) for d in villages["district_name"].dropna()})
-    district_ix = {name: i for i, name in enumerate(district_names)}
-    codes = [str(c) for c in model.communes.index]
-    codes += sorted({str(c) for c in villages["commune_code"]} - set(codes))
-    code_ix = {code: i for i, code in enumerate(codes)}
-    min_zoom = {
-        key: zoom if canvas and len(layers[key][0]) > limit else 0
-        for key, (limit, zoom) in LAZY_VILLAGES.items()
-    }
-    ids = len(villages) <= VILLAGE_IDS_MAX  # village codes are searchable on maps of this size
-    data = {
-        key: village_columns(frame, code_ix, district_ix, ids) for key, (frame, _) in layers.items()
-    }
-    return data | {
-        "communeCodes": codes,
-        "districtNames": district_names,
-        "minZoom": min_zoom,
-        "layerNames": {key: name for key, (_, name) in layers.items()},
-    }
-
-
 def page_strings(lang: str, layout: str) -> dict[str, str]:
+    """Every label of ``lang`` the page uses; before 2025 a district is a current one."""
     strings = glossary.strings(lang)
     if layout != "2025":
         strings["field_district"] = glossary.t("layer_districts_current", lang)
     return strings
-
-
-def metric_unit(metric: str, lang: str) -> str:
-    counts = ("villages_no_mbb", CHANGE_METRIC)
-    return glossary.t("unit_count" if metric in counts else "unit_percent", lang)
-
-
-def legend_data(cls: Classification, label: str, unit: str) -> dict[str, Any]:
-    return {
-        "title": label,
-        "unit": f"({unit})",
-        "classes": [
-            {"label": lab, "color": col, "count": cnt}
-            for lab, col, cnt in zip(cls.labels, cls.colors, cls.counts, strict=True)
-        ],
-        "nodataCount": cls.nodata_count,
-    }
-
-
-def district_communes(model: Any) -> dict[str, list[str]]:
-    """Former district name -> codes of its communes (search finds districts too).
-
-    A 2025 commune belongs to the former district most of its former communes
-    were in (see :mod:`slmap.admin.layouts`).
-    """
-    communes = model.communes
-    if "district_name" not in communes:
-        return {}
-    out: dict[str, list[str]] = {}
-    for code, name in communes["district_name"].items():
-        if json_value(name) is not None:
-            out.setdefault(str(name), []).append(str(code))
-    return out

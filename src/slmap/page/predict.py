@@ -11,8 +11,9 @@ Pure functions from what :mod:`slmap.sources.sites` and
   the 3G/4G/5G sites, dissolved and simplified), always labelled predicted,
   never measured;
 * the two kinds of disagreement with the register, joined by ``village_id``
-  to the map's own villages (a village of the file unknown to the register is
-  an error naming it; villages the file leaves out are counted);
+  to the map's own villages (:mod:`slmap.page.disagree`: a village of the file
+  unknown to the register is an error naming it; villages the file leaves out
+  are counted);
 * proposed sites with the villages, households and people each newly covers,
   a line to each of those villages, and the villages no candidate reaches
   (built by :mod:`slmap.page.plan`, which also holds the join by village_id).
@@ -33,23 +34,14 @@ import pandas as pd
 import shapely
 
 from slmap.base.errors import InputError, Problem
-from slmap.page.plan import (
-    cell_text,
-    check_known,
-    degrees_e5,
-    plan_data,
-    register_index,
-    unknown_villages,
-    village_points,
-)
+from slmap.page.disagree import disagreements
+from slmap.page.plan import cell_text, degrees_e5, plan_data
 
 __all__ = [
     "AREA_TOLERANCE_M",
-    "DISAGREEMENTS",
     "TEXT",
     "PredictionInputs",
     "coverage_area",
-    "disagreements",
     "encode_rings",
     "head_html",
     "page_data",
@@ -59,12 +51,6 @@ __all__ = [
 
 #: Simplification of the predicted area, metres (a village dot is ~100 m wide at zoom 12).
 AREA_TOLERANCE_M = 60.0
-
-#: The two disagreement kinds, as ``slmap predict`` writes them, and their page layer keys.
-DISAGREEMENTS = {
-    "reported_none_predicted_covered": "predNoneCovered",
-    "reported_covered_predicted_none": "predCoveredNone",
-}
 
 #: key -> (Vietnamese, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -284,76 +270,6 @@ def coverage_area(
     note = strings(lang)["area_computed"].format(km=f"{inputs.radius_km:g}") if computed else ""
     out = {"rings": encode_rings(simple), "km2": round(km2), "model": model or "?", "note": note}
     return out | {"computed": computed}
-
-
-def disagreements(
-    villages: gpd.GeoDataFrame, prediction: Any, inputs: PredictionInputs
-) -> dict[str, Any]:
-    """Villages whose prediction disagrees with the map's register, by kind.
-
-    The prediction file's ``predicted_mbb`` is compared with the map's own
-    ``mobile_broadband`` (the file's ``agreement`` column is checked, and a
-    difference reported, never trusted blindly).
-    """
-    frame = prediction.frame
-    index = register_index(villages)
-    ids = frame["village_id"].astype(str)
-    check_known(
-        unknown_villages(ids, frame["row"], index.index, prediction.source, "prediction file"),
-        inputs,
-        prediction.source,
-    )
-    frame = frame[ids.isin(index.index).to_numpy()]
-    pos = index[frame["village_id"].astype(str)].to_numpy()
-    reported = villages["mobile_broadband"].astype("boolean").iloc[pos].to_numpy(na_value=None)
-    predicted = frame["predicted_mbb"].to_numpy(dtype=bool)
-    kind = np.full(len(frame), "", dtype=object)
-    known = np.array([r is not None for r in reported], dtype=bool)
-    rep = np.array([bool(r) for r in reported], dtype=bool)
-    kind[known & (rep == predicted)] = "agree"
-    kind[known & ~rep & predicted] = "reported_none_predicted_covered"
-    kind[known & rep & ~predicted] = "reported_covered_predicted_none"
-    _check_agreement(frame, kind, prediction.source, inputs)
-    missing = len(villages) - len(frame)
-    if missing:
-        inputs.warnings.append(
-            Problem(
-                prediction.source,
-                f"{missing} village(s) of the map's register are not in this file: "
-                "drawn without a prediction",
-                severity="warning",
-                kind="not_predicted",
-            )
-        )
-    out: dict[str, Any] = {"model": _first(frame["model"]), "predicted": int(predicted.sum())}
-    for name, key in DISAGREEMENTS.items():
-        chosen = kind == name
-        points = village_points(villages, pos[chosen])
-        points["s"] = [str(v) for v in frame["best_site_id"].to_numpy()[chosen]]
-        points["d"] = [None if np.isnan(v) else v for v in frame["distance_km"].to_numpy()[chosen]]
-        out[key] = points
-    return out
-
-
-def _first(series: pd.Series) -> str:
-    values = [v for v in series.astype(str) if v]
-    return values[0] if values else ""
-
-
-def _check_agreement(frame, kind, src: str, inputs: PredictionInputs) -> None:
-    written = frame["agreement"].astype(str).to_numpy()
-    differ = (written != "") & (written != kind)
-    if differ.any():
-        inputs.warnings.append(
-            Problem(
-                src,
-                f"{int(differ.sum())} village(s) have an 'agreement' that differs from the map's "
-                "register (the prediction was made against another register?): the map compares "
-                "predicted_mbb with its own register",
-                severity="warning",
-                kind="agreement",
-            )
-        )
 
 
 def page_data(model: Any, inputs: PredictionInputs, lang: str = "vi") -> dict[str, Any]:

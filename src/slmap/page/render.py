@@ -1,14 +1,17 @@
-"""Build the offline coverage map (a :class:`folium.Map`); never writes files.
+"""Draw the page's data as the offline coverage map (a :class:`folium.Map`); never writes files.
 
-A commune choropleth of one metric with an explicit "no data" class, villages
-without mobile broadband on top (estimated locations hollow), covered villages
-as a quieter layer, outlines, legend, title, scale bar, layer control and an
-accent-insensitive search; every script is inlined from :mod:`slmap.page.assets`.
-Input text reaches the page only as JSON shown with ``textContent``. Small
-maps draw SVG (hatched "no data"); above :data:`CANVAS_COMMUNES` communes or
-:data:`CANVAS_VILLAGES` villages everything draws on canvas, villages travel
-as compact columns, and a large village layer is drawn only from a zoom level
-up, inside the view (:data:`LAZY_VILLAGES`).
+:func:`render_html` is one pass: :func:`slmap.page.data.page_data` builds
+everything the page shows, :func:`build_map` turns it into a Folium map and
+:func:`map_html` into one HTML string. The map: a commune choropleth of one
+metric with an explicit "no data" class, villages without mobile broadband on
+top (estimated locations hollow), covered villages as a quieter layer,
+outlines, legend, title, scale bar, layer control and an accent-insensitive
+search; every script is inlined from :mod:`slmap.page.assets`. Input text
+reaches the page only as JSON shown with ``textContent``. Small maps draw SVG
+(hatched "no data"); above :data:`~slmap.page.data.CANVAS_COMMUNES` communes or
+:data:`~slmap.page.data.CANVAS_VILLAGES` villages everything draws on canvas,
+villages travel as compact columns, and a large village layer is drawn only
+from a zoom level up, inside the view (:data:`~slmap.page.villages.LAZY_VILLAGES`).
 
 Examples
 --------
@@ -26,18 +29,10 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from slmap.base import glossary
-from slmap.base.simplify import DEFAULT_TOLERANCE
-from slmap.model.classify import METRIC_KEYS, bad_option, classify
-from slmap.page import answers as map_answers
 from slmap.page import assets
-from slmap.page import data as map_data
-from slmap.page import topology as map_topology
+from slmap.page.data import PageData, page_data
 
-__all__ = ["TILES", "build_map", "map_html", "render_html"]
-
-#: Online basemaps offered with ``tiles=`` (none by default: the map is offline).
-TILES = {"osm": "OpenStreetMap"}
+__all__ = ["MAX_ZOOM", "build_map", "map_html", "render_html"]
 
 #: Deepest zoom of a map (village level; beyond it the map only magnifies dots).
 MAX_ZOOM = 16
@@ -85,54 +80,14 @@ def _strip_cdn(element: Any) -> None:
         _strip_cdn(child)
 
 
-def _check_options(metric: str, tiles: str | None, lang: str) -> None:
-    if metric not in (*METRIC_KEYS, map_data.CHANGE_METRIC):
-        raise bad_option(
-            "--metric", f"unknown metric {metric!r}; expected {', '.join(METRIC_KEYS)}"
-        )
-    if tiles is not None and tiles not in TILES:
-        raise bad_option("--tiles", f"unknown basemap {tiles!r}; expected osm")
-    glossary.t("title", lang)  # validates lang
-
-
-def build_map(
-    model: Any,
-    *,
-    metric: str = "villages_no_mbb",
-    scheme: str | None = None,
-    k: int = 5,
-    breaks: str | list[float] | None = None,
-    lang: str = "vi",
-    tiles: str | None = None,
-    tolerance: float = DEFAULT_TOLERANCE,
-    change: Any = None,
-    predicted: dict[str, Any] | None = None,
-) -> folium.Map:
-    """Build the coverage map of ``model`` as a :class:`folium.Map`.
+def build_map(data: PageData) -> folium.Map:
+    """Draw the page's data as a :class:`folium.Map`: groups, data, assets; nothing is computed.
 
     Parameters
     ----------
-    model : slmap.model.CoverageModel
-        Communes, villages, optional districts and province, provenance.
-    metric : str, default "villages_no_mbb"
-        Commune metric to colour: one of ``villages_no_mbb``, ``share_4g``,
-        ``pop_4g_share``, ``fibre_hh_share``.
-    scheme, k, breaks
-        Classification (see :func:`slmap.model.classify.classify`).
-    lang : {"vi", "en"}, default "vi"
-        Language of every label, legend entry, tooltip and popup.
-    tiles : {"osm"} or None, default None
-        Online basemap; ``None`` keeps the map fully offline.
-    tolerance : float
-        Boundary simplification tolerance in degrees (0 keeps every vertex).
-    change : slmap.model.change.Change, optional
-        Draw a change map: communes coloured by villages newly covered, and
-        three village layers (newly covered, still uncovered, newly
-        uncovered) instead of uncovered and covered. ``model`` is the model
-        of the later date.
-    predicted : dict, optional
-        Prediction and plan layers from :func:`slmap.page.predict.page_data`
-        (existing sites, predicted area, disagreements, proposed sites).
+    data : slmap.page.data.PageData
+        What :func:`slmap.page.data.page_data` built: the page's JSON, the
+        layer switcher and the basemap.
 
     Returns
     -------
@@ -142,89 +97,38 @@ def build_map(
     Examples
     --------
     >>> from slmap.model import load_coverage
-    >>> fmap = build_map(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
+    >>> from slmap.page.data import page_data
+    >>> fmap = build_map(page_data(load_coverage(), metric="share_4g", lang="en"))  # doctest: +SKIP
     """
-    if change is not None:
-        model, metric = map_data.with_change(model, change), map_data.CHANGE_METRIC
-    _check_options(metric, tiles, lang)
-    layout = getattr(model.provenance, "layout", "2025")
-    cls = classify(
-        model.communes[metric], metric=metric, scheme=scheme, k=k, breaks=breaks, lang=lang
-    )
-    metric_label = glossary.t(f"metric_{metric}", lang)
-    unit = map_data.metric_unit(metric, lang)
-    layers = map_data.village_layers(model, change, lang)
-    n_villages = sum(len(frame) for frame, _ in layers.values())
-    canvas = len(model.communes) > map_data.CANVAS_COMMUNES or n_villages > map_data.CANVAS_VILLAGES
-    data = {
-        "lang": lang,
-        "tiles": tiles is not None,
-        "s": map_data.page_strings(lang, layout),
-        "metric": {"key": metric, "label": metric_label, "unit": unit},
-        "legend": map_data.legend_data(cls, metric_label, unit),
-        "nodataColor": "#d9d9d9",
-        "title": map_data.title_block(model, metric_label, lang, change),
-        "topology": map_topology.page_topology(
-            model, map_data.commune_properties(model, metric, cls, lang), tolerance
-        ),
-        "communeNames": {
-            str(code): map_data.json_value(name)
-            for code, name in model.communes["commune_name"].items()
-        },
-        "canvas": canvas,
-        "change": change is not None,
-        "districtLegend": glossary.t(
-            "legend_district" if layout == "2025" else "layer_districts_current", lang
-        ),
-    }
-    data |= map_data.village_data(layers, model, canvas)
-    data["districtCommunes"] = map_data.district_communes(model)
-    data["answers"] = map_answers.answers(model) if change is None else None
-    data["zoomHint"] = glossary.t("zoom_hint", lang, z=max(data["minZoom"].values()))
-    data["predict"] = predicted
-    return _folium_map(data, layout, tiles, lang)
-
-
-def _folium_map(data: dict[str, Any], layout: str, tiles: str | None, lang: str) -> folium.Map:
     fmap = folium.Map(
         tiles=None,
         location=[21.3, 103.9],
         zoom_start=8,
         control_scale=False,
-        prefer_canvas=data["canvas"],
+        prefer_canvas=data.canvas,
         zoomSnap=0.25,
         zoomDelta=0.5,
         maxZoom=MAX_ZOOM,
         minZoom=4,
     )
-    if tiles is not None:
-        folium.TileLayer(TILES[tiles], name=glossary.t("layer_osm", lang)).add_to(fmap)
-    label = glossary.t("layer_communes", lang, metric=data["metric"]["label"])
-    groups = {"communes": folium.FeatureGroup(name=label)}
-    for key, name in data["layerNames"].items():
-        groups[key] = folium.FeatureGroup(name=name)
-    outlines = data["topology"]["objects"]
-    if "districts" in outlines:
-        label = "layer_districts" if layout == "2025" else "layer_districts_current"
-        groups["districts"] = folium.FeatureGroup(name=glossary.t(label, lang))
-    if "province" in outlines:
-        groups["province"] = folium.FeatureGroup(name=glossary.t("layer_province", lang))
+    if data.basemap is not None:
+        provider, name = data.basemap
+        folium.TileLayer(provider, name=name).add_to(fmap)
+    groups = {key: folium.FeatureGroup(name=name) for key, name in data.layers.items()}
+    for group in groups.values():
+        group.add_to(fmap)
     extra_head = ""
-    if data.get("predict"):
-        for key, name in data["predict"]["layers"].items():
-            groups[key] = folium.FeatureGroup(name=name)
+    if data.predicted:
         from slmap.page.predict import head_html
 
         extra_head = head_html()
-    for group in groups.values():
-        group.add_to(fmap)
     names = {key: group.get_name() for key, group in groups.items()}
-    _Layers(names, assets.json_for_script(data), extra_head).add_to(fmap)
+    _Layers(names, assets.json_for_script(data.page), extra_head).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     _Ready().add_to(fmap)
     _strip_cdn(fmap)
-    fmap.slmap_lang = lang
-    fmap.get_root().title = html.escape(data["title"]["title"])
+    fmap.slmap_lang = data.lang
+    fmap.get_root().title = html.escape(data.title)
     return fmap
 
 
@@ -245,10 +149,31 @@ def map_html(fmap: folium.Map) -> str:
 
 
 def render_html(model: Any, **options: Any) -> str:
-    """Build the map of ``model`` (see :func:`build_map`) and render it to HTML.
+    """The coverage map of ``model`` as one self-contained HTML string.
+
+    Parameters
+    ----------
+    model : slmap.model.CoverageModel
+        Communes, villages, optional districts and province, provenance.
+    **options
+        ``metric``, ``scheme``, ``k``, ``breaks``, ``lang``, ``tiles``,
+        ``tolerance``, ``change``, ``predicted``: see
+        :func:`slmap.page.data.page_data`.
+
+    Returns
+    -------
+    str
+        The page (:func:`map_html` of :func:`build_map` of the page's data).
+
+    Raises
+    ------
+    InputError
+        Unknown metric or basemap, bad breaks.
+    ValueError
+        Unknown language.
 
     Examples
     --------
     >>> html = render_html(load_coverage(), metric="fibre_hh_share")  # doctest: +SKIP
     """
-    return map_html(build_map(model, **options))
+    return map_html(build_map(page_data(model, **options)))
