@@ -20,14 +20,10 @@ from shapely.geometry import Point
 
 from _dem import write_geotiff
 from slmap.cli import cli
+from slmap.radio.area import raster_polygons
+from slmap.radio.grid import metric_grid
 from slmap.radio.predict import K_FACTOR, line_of_sight
-from slmap.radio.raster import (
-    NODATA,
-    distance_raster,
-    los_raster,
-    metric_grid,
-    raster_polygons,
-)
+from slmap.radio.raster import NODATA, distance_raster, los_raster
 from slmap.radio.viewshed import ray_geometry, viewshed
 from slmap.sources.dem import Dem
 

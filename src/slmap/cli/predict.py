@@ -343,6 +343,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
     DEM's pixel size (at least 90 m), which is enough for the map and faster.
     """
     from slmap.base.progress import progress_steps
+    from slmap.radio import area
     from slmap.radio import raster as cr
 
     path, layer = kwargs["raster"], kwargs["out"].suffix.lower() == ".gpkg"
@@ -351,7 +352,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
     model, sites = kwargs["coverage_model"], table.sites
     raster = None
     if model == "distance":
-        polygons = cr.distance_polygons(sites, kwargs["radius_km"])
+        polygons = area.distance_polygons(sites, kwargs["radius_km"])
         if path is not None:
             raster = cr.distance_raster(sites, radius_km=kwargs["radius_km"])
         detail = f"within {kwargs['radius_km']:g} km of a broadband site"
@@ -363,7 +364,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
             raster = cr.los_raster(
                 dem, sites, max_range_km=kwargs["max_range_km"], step_m=step, advance=advance
             )
-        polygons = cr.raster_polygons(raster)
+        polygons = area.raster_polygons(raster)
         detail = f"line of sight over the DEM, {raster.pixel_m:.0f} m pixels"
     if path is not None:
         cr.write_raster(raster, path, kwargs["overwrite"])
@@ -371,7 +372,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
         return {}
     count = len(cr.broadband_sites(sites))
     return {
-        "coverage": cr.coverage_layer(
+        "coverage": area.coverage_layer(
             polygons, model=model, sites=count, synthetic=table.synthetic, detail=detail
         )
     }

@@ -4,7 +4,9 @@ Line-of-sight profiles (:mod:`~slmap.radio.profiles`), the Longley-Rice/ITM
 path loss (:mod:`~slmap.radio.itm`, :mod:`~slmap.radio.itm_profile`),
 per-village prediction with three models (:mod:`~slmap.radio.predict`),
 viewsheds and the coverage raster (:mod:`~slmap.radio.viewshed`,
-:mod:`~slmap.radio.raster`) and the site plan (:mod:`~slmap.radio.plan`).
+:mod:`~slmap.radio.raster`, on the metric grid of :mod:`~slmap.radio.grid`),
+the covered area as polygons (:mod:`~slmap.radio.area`) and the site plan
+(:mod:`~slmap.radio.plan`).
 
 May import: :mod:`slmap.model`, :mod:`slmap.admin`, :mod:`slmap.sources`, :mod:`slmap.base`.
 """

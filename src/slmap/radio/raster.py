@@ -1,4 +1,4 @@
-"""Province coverage rasters and covered-area polygons from radio sites.
+"""Province coverage rasters from radio sites, and their GeoTIFF.
 
 ``los``
     One viewshed per broadband site (:mod:`slmap.radio.viewshed`, the R2 radial
@@ -17,7 +17,9 @@ computed in the DEM's CRS when that is projected in metres, else in the UTM
 zone of the sites (the DEM is then resampled bilinearly to square pixels of
 its own size in metres). The DEM window covering the sites plus the range
 is read once as float32 (4 bytes a pixel: about 160 MB for Sơn La at 30 m)
-and each site's viewshed works on its slice of it.
+and each site's viewshed works on its slice of it. The metric grid is
+:mod:`slmap.radio.grid`'s; the covered area as polygons is
+:mod:`slmap.radio.area`'s.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ import pandas as pd
 from pyproj import CRS
 
 from slmap.base.errors import InputError
+from slmap.radio.grid import metric_grid, sites_utm
 from slmap.radio.predict import BROADBAND_TECHNOLOGIES, K_FACTOR, MAX_RANGE_KM, RECEIVER_HEIGHT_M
 from slmap.radio.viewshed import ray_geometry, viewshed
-from slmap.sources.dem import Dem, pixel_size_m, sample_heights
+from slmap.sources.dem import Dem, sample_heights
 
 __all__ = [
     "MAX_COUNT",
@@ -42,12 +45,9 @@ __all__ = [
     "PREDICTED_NOTE",
     "CoverageRaster",
     "broadband_sites",
-    "coverage_layer",
-    "distance_polygons",
     "distance_raster",
     "los_raster",
-    "metric_grid",
-    "raster_polygons",
+    "site_buffers",
     "write_raster",
 ]
 
@@ -116,58 +116,6 @@ def broadband_sites(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return sites[tech.isin(BROADBAND_TECHNOLOGIES)]
 
 
-def _is_metric(crs: CRS) -> bool:
-    return crs.is_projected and all(
-        (a.unit_name or "").lower() in ("metre", "meter") for a in crs.axis_info
-    )
-
-
-def metric_grid(dem: Dem, crs: CRS | str, step_m: float | None = None) -> Dem:
-    """The DEM as float32 on square-ish pixels in metres, resampled only when needed.
-
-    Kept as it is when its CRS is projected in metres and no coarser
-    ``step_m`` is asked for; otherwise resampled into ``crs`` (a UTM CRS)
-    bilinearly (averaging when coarser) at ``step_m`` (default: the DEM's
-    pixel size in metres).
-
-    Examples
-    --------
-    >>> from affine import Affine
-    >>> d = Dem(np.zeros((4, 4)), Affine(30, 0, 0, 0, -30, 120), CRS(32648), "x")
-    >>> g = metric_grid(d, "EPSG:32648", 60.0)
-    >>> g.heights.shape, g.heights.dtype.name
-    ((2, 2), 'float32')
-    """
-    from rasterio.enums import Resampling
-    from rasterio.warp import calculate_default_transform, reproject
-
-    native = pixel_size_m(dem)
-    if _is_metric(dem.crs) and (step_m is None or step_m <= native * 1.01):
-        return Dem(dem.heights.astype("float32", copy=False), dem.transform, dem.crs, dem.source)
-    target = CRS.from_user_input(dem.crs if _is_metric(dem.crs) else crs)
-    step = max(float(step_m or native), 1.0)
-    from rasterio.transform import array_bounds
-
-    rows, cols = dem.heights.shape
-    west, south, east, north = array_bounds(rows, cols, dem.transform)
-    transform, width, height = calculate_default_transform(
-        dem.crs, target, cols, rows, west, south, east, north, resolution=(step, step)
-    )
-    out = np.full((height, width), np.nan, dtype="float32")
-    reproject(
-        dem.heights.astype("float32"),
-        out,
-        src_transform=dem.transform,
-        src_crs=dem.crs,
-        src_nodata=np.nan,
-        dst_transform=transform,
-        dst_crs=target,
-        dst_nodata=np.nan,
-        resampling=Resampling.average if step > native * 1.5 else Resampling.bilinear,
-    )
-    return Dem(out, transform, target, dem.source)
-
-
 def _site_table(sites: gpd.GeoDataFrame, grid: Dem) -> pd.DataFrame:
     bb = broadband_sites(sites)
     pts = bb.geometry.to_crs(grid.crs)
@@ -217,7 +165,7 @@ def los_raster(
     >>> int(r.counts.sum()), r.sites
     (13965, 1)
     """
-    grid = metric_grid(dem, _utm(sites), step_m)
+    grid = metric_grid(dem, sites_utm(sites), step_m)
     heights = grid.heights
     px, py = abs(grid.transform.a), abs(grid.transform.e)
     reach = max_range_km * 1000.0
@@ -254,13 +202,16 @@ def _finish(counts, nodata, grid: Dem, model: str, sites: int) -> CoverageRaster
     return CoverageRaster(out, grid.transform, CRS.from_user_input(grid.crs), model, sites)
 
 
-def _utm(sites: gpd.GeoDataFrame) -> CRS:
-    if sites.empty:
-        raise InputError("no radio sites to compute a coverage raster from (expected >= 1)")
-    return sites.estimate_utm_crs()
+def site_buffers(sites: gpd.GeoDataFrame, crs: CRS, radius_km: float) -> gpd.GeoSeries:
+    """The ``radius_km`` circles around the broadband sites, in ``crs`` (metres).
 
-
-def _buffers(sites: gpd.GeoDataFrame, crs: CRS, radius_km: float) -> gpd.GeoSeries:
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> s = gpd.GeoDataFrame(geometry=[Point(500_000, 2_400_000)], crs=32648)
+    >>> round(float(site_buffers(s, CRS(32648), 1.0).area.iloc[0]) / 1e6, 2)
+    3.14
+    """
     return broadband_sites(sites).geometry.to_crs(crs).buffer(radius_km * 1000.0, quad_segs=32)
 
 
@@ -288,15 +239,15 @@ def distance_raster(
     from rasterio.features import MergeAlg, rasterize
 
     if dem is not None:
-        grid = metric_grid(dem, _utm(sites))
+        grid = metric_grid(dem, sites_utm(sites))
     else:
-        crs = _utm(sites)
-        west, south, east, north = _buffers(sites, crs, radius_km).total_bounds
+        crs = sites_utm(sites)
+        west, south, east, north = site_buffers(sites, crs, radius_km).total_bounds
         width = max(1, math.ceil((east - west) / pixel_m))
         height = max(1, math.ceil((north - south) / pixel_m))
         transform = Affine(pixel_m, 0, west, 0, -pixel_m, north)
         grid = Dem(np.zeros((height, width), "float32"), transform, crs, "")
-    buffers = _buffers(sites, grid.crs, radius_km)
+    buffers = site_buffers(sites, grid.crs, radius_km)
     counts = rasterize(
         ((g, 1) for g in buffers),
         out_shape=grid.heights.shape,
@@ -306,72 +257,6 @@ def distance_raster(
         merge_alg=MergeAlg.add,
     )
     return _finish(counts, np.isnan(grid.heights), grid, "distance", len(buffers))
-
-
-def raster_polygons(raster: CoverageRaster, simplify: bool = True) -> gpd.GeoSeries:
-    """Covered area (count > 0) as one (multi)polygon in EPSG:4326, simplified to one pixel.
-
-    Examples
-    --------
-    >>> from affine import Affine
-    >>> c = np.zeros((5, 5), "uint8"); c[1:3, 1:3] = 1
-    >>> r = CoverageRaster(c, Affine(30, 0, 500_000, 0, -30, 2_400_000), CRS(32648), "los", 1)
-    >>> round(float(raster_polygons(r).to_crs(32648).area.iloc[0]))
-    3600
-    """
-    from rasterio.features import shapes
-    from shapely import MultiPolygon, make_valid
-    from shapely.geometry import shape
-
-    covered = ((raster.counts > 0) & (raster.counts != NODATA)).astype("uint8")
-    parts = [
-        shape(geom)
-        for geom, value in shapes(covered, mask=covered.astype(bool), transform=raster.transform)
-        if value == 1
-    ]
-    merged = MultiPolygon(parts) if parts else MultiPolygon()
-    if simplify and parts:
-        merged = make_valid(merged.simplify(raster.pixel_m, preserve_topology=True))
-    return gpd.GeoSeries([merged], crs=raster.crs).to_crs(4326)
-
-
-def distance_polygons(sites: gpd.GeoDataFrame, radius_km: float) -> gpd.GeoSeries:
-    """Union of the ``radius_km`` buffers of the broadband sites, in EPSG:4326.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> s = gpd.GeoDataFrame(geometry=[Point(104.0, 21.0)], crs=4326)
-    >>> round(float(distance_polygons(s, 1.0).to_crs(s.estimate_utm_crs()).area.iloc[0]) / 1e6, 2)
-    3.14
-    """
-    crs = _utm(sites)
-    return gpd.GeoSeries([_buffers(sites, crs, radius_km).union_all()], crs=crs).to_crs(4326)
-
-
-def coverage_layer(
-    polygons: gpd.GeoSeries, *, model: str, sites: int, synthetic: bool, detail: str = ""
-) -> gpd.GeoDataFrame:
-    """The ``coverage`` layer: covered area with its model, site count and provenance.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> g = gpd.GeoSeries([Point(104, 21).buffer(0.01)], crs=4326)
-    >>> coverage_layer(g, model="distance", sites=3, synthetic=True).iloc[0]["note"]
-    'predicted, not measured'
-    """
-    return gpd.GeoDataFrame(
-        {
-            "model": [model],
-            "sites": [int(sites)],
-            "note": [PREDICTED_NOTE],
-            "synthetic": [bool(synthetic)],
-            "detail": [detail],
-        },
-        geometry=polygons.to_crs(4326).values,
-        crs=4326,
-    )
 
 
 def write_raster(raster: CoverageRaster, path: str | Path, overwrite: bool = False) -> Path:
