@@ -22,8 +22,8 @@ from slmap.cli.predict import (
     load_sites,
     read_terrain,
     summary_format_option,
-    write_table,
 )
+from slmap.cli.tables import write_table
 
 __all__ = ["plan_command"]
 

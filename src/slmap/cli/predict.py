@@ -1,7 +1,8 @@
 """``slmap predict``: predicted coverage of each village from radio sites.
 
 Thin layers over :mod:`slmap.radio.predict` and :mod:`slmap.radio.plan`; reads go
-through :mod:`slmap.sources.sites` and :mod:`slmap.sources.dem`, writes are atomic.
+through :mod:`slmap.sources.sites` and :mod:`slmap.sources.dem`, writes are atomic
+(the per-village table through :mod:`slmap.cli.tables`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from slmap.base.errors import InputError
 from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
 from slmap.cli.group import cli
+from slmap.cli.tables import write_table
 from slmap.radio.itm import CLIMATES, ItmSettings
 
 __all__ = [
@@ -29,16 +31,8 @@ __all__ = [
     "predict_command",
     "read_terrain",
     "summary_format_option",
-    "write_table",
 ]
 
-_FORMATS = {
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".gpkg": "GPKG",
-}
 SYNTHETIC_NOTE = "synthetic sites (invented, sample data)"
 
 
@@ -85,60 +79,6 @@ def read_terrain(
         bounds[3].max() + margin_deg,
     )
     return read_dem(dem, box)
-
-
-def write_table(
-    frame: gpd.GeoDataFrame,
-    out: Path,
-    overwrite: bool,
-    layers: dict[str, gpd.GeoDataFrame] | None = None,
-) -> None:
-    """Write a result atomically: CSV (UTF-8 with BOM), Excel, GeoJSON or GPKG.
-
-    CSV and Excel keep points as ``lon``/``lat`` columns; Excel adds an
-    ``about`` sheet with the note and the meaning of each column. A GPKG with
-    ``layers`` holds ``frame`` as layer ``villages`` and each of ``layers``
-    beside it, all in one atomic write.
-    """
-    from slmap.base.atomic import atomic_path, atomic_write_bytes, csv_bytes
-    from slmap.export.fields import plain_table
-
-    fmt = _FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"{out}: unknown output format '{out.suffix}' (expected .csv, .xlsx, .geojson or .gpkg)"
-        )
-    if fmt == "csv":
-        atomic_write_bytes(out, csv_bytes(plain_table(frame)), overwrite)
-        return
-    with atomic_path(out, overwrite) as tmp:
-        if fmt == "xlsx":
-            _write_excel(frame, tmp)
-        elif fmt == "GPKG" and layers:
-            frame.to_file(tmp, driver="GPKG", layer="villages")
-            for name, layer in layers.items():
-                layer.to_file(tmp, driver="GPKG", layer=name)
-        else:
-            frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
-
-
-def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> None:
-    from slmap.base.version import __version__
-    from slmap.export.excel import write_xlsx
-    from slmap.export.metadata import ExportMetadata
-
-    note = str(frame["note"].iloc[0]) if "note" in frame and len(frame) else ""
-    sources = (
-        (("sites", str(frame["sites_file"].iloc[0]), "user data"),)
-        if ("sites_file" in frame and len(frame))
-        else ()
-    )
-    meta = ExportMetadata(note, sources, None, None, "", version=__version__)
-    write_xlsx({_sheet_name(frame): frame}, path, meta)
-
-
-def _sheet_name(frame: gpd.GeoDataFrame) -> str:
-    return "prediction" if "predicted_mbb" in frame else "sites"
 
 
 def coverage_model_option(func):
