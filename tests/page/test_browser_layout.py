@@ -84,48 +84,53 @@ def sample_page(sample_model, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("width", "height", "touch"), SIZES)
-def test_controls_search_legend_popups_at_each_size(
-    browser_ready, sample_page, width, height, touch
-) -> None:
-    def action(page):
-        seen = {"rects": page.evaluate(CONTROL_RECTS)}
-        box = page.locator(".slmap-search input").bounding_box()
-        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        seen["at_centre"] = page.evaluate(
-            "([x, y]) => document.elementFromPoint(x, y) === "
-            "document.querySelector('.slmap-search input')",
-            [cx, cy],
-        )
-        (page.touchscreen.tap if touch else page.mouse.click)(cx, cy)
-        seen["focused"] = page.evaluate(
-            "document.activeElement === document.querySelector('.slmap-search input')"
-        )
-        seen["layers_before"] = page.locator(".leaflet-control-layers-selector:checked").count()
-        toggle = page.locator(".slmap-legend-toggle")
-        seen["toggle_visible"] = toggle.is_visible()
-        if seen["toggle_visible"]:
-            tb = toggle.bounding_box()
-            seen["toggle_size"] = (tb["width"], tb["height"])
-            page.touchscreen.tap(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
-        rows = page.locator(".slmap-legend .slmap-row")
-        seen["legend_rows"] = [rows.nth(i).bounding_box() for i in range(rows.count())]
-        seen["rects_legend_open"] = page.evaluate(CONTROL_RECTS)
-        seen["popups"] = {}
-        for edge in ("top", "right", "bottom", "left"):
-            seen["popups"][edge] = page.evaluate(POPUP_AT_EDGE, edge)
-            seen["popups"][edge]["rects"] = page.evaluate(CONTROL_RECTS)
-        seen["max_zoom"] = page.evaluate(
-            "() => { const m = window.slmapMap; m.setZoom(30, {animate: false}); "
-            "return [m.getMaxZoom(), m.getZoom()]; }"
-        )
-        return seen
+MAX_ZOOM = """() => { const m = window.slmapMap; m.setZoom(30, {animate: false});
+  return [m.getMaxZoom(), m.getZoom()]; }"""
 
-    shot = ARTIFACTS / f"layout_{width}x{height}.png"
-    seen, report = open_map(
-        sample_page, action, screenshot=shot, viewport=(width, height), touch=touch
+
+def _tap_search(page, touch: bool) -> dict:
+    """The controls as first drawn, then a tap (or click) at the search box's centre."""
+    seen = {"rects": page.evaluate(CONTROL_RECTS)}
+    box = page.locator(".slmap-search input").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    seen["at_centre"] = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y) === "
+        "document.querySelector('.slmap-search input')",
+        [cx, cy],
     )
-    assert_clean(report)
+    (page.touchscreen.tap if touch else page.mouse.click)(cx, cy)
+    seen["focused"] = page.evaluate(
+        "document.activeElement === document.querySelector('.slmap-search input')"
+    )
+    seen["layers_before"] = page.locator(".leaflet-control-layers-selector:checked").count()
+    return seen
+
+
+def _open_legend(page) -> dict:
+    """Unfold the legend where it is folded (a phone); where its rows are."""
+    seen = {}
+    toggle = page.locator(".slmap-legend-toggle")
+    seen["toggle_visible"] = toggle.is_visible()
+    if seen["toggle_visible"]:
+        tb = toggle.bounding_box()
+        seen["toggle_size"] = (tb["width"], tb["height"])
+        page.touchscreen.tap(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    rows = page.locator(".slmap-legend .slmap-row")
+    seen["legend_rows"] = [rows.nth(i).bounding_box() for i in range(rows.count())]
+    seen["rects_legend_open"] = page.evaluate(CONTROL_RECTS)
+    return seen
+
+
+def _popups_at_edges(page) -> dict:
+    """A village popup opened at each edge of the map, with the controls beside it."""
+    popups = {}
+    for edge in ("top", "right", "bottom", "left"):
+        popups[edge] = page.evaluate(POPUP_AT_EDGE, edge)
+        popups[edge]["rects"] = page.evaluate(CONTROL_RECTS)
+    return popups
+
+
+def _assert_controls(seen: dict, width: int, height: int) -> None:
     rects = seen["rects"]
     assert len(rects) >= 6, rects
     assert _pairs_overlapping(rects) == []
@@ -140,16 +145,42 @@ def test_controls_search_legend_popups_at_each_size(
         assert layers and all(r["right"] - r["left"] <= 60 for r in layers)
     else:
         assert not seen["toggle_visible"]
+
+
+def _assert_legend(seen: dict, width: int, height: int) -> None:
     legend_rows = [r for r in seen["legend_rows"] if r is not None]
     assert len(legend_rows) >= 8
     for row in legend_rows:
         assert row["x"] >= 0 and row["y"] >= 0
         assert row["x"] + row["width"] <= width and row["y"] + row["height"] <= height
+
+
+def _assert_popups(seen: dict, width: int, height: int) -> None:
     for edge, popup in seen["popups"].items():
         assert popup["text"], edge
         assert _inside(popup, width, height), (edge, popup)
         blocking = [r for r in popup["rects"] if _overlap(popup, r)]
         assert blocking == [], (edge, blocking)
+
+
+@pytest.mark.parametrize(("width", "height", "touch"), SIZES)
+def test_controls_search_legend_popups_at_each_size(
+    browser_ready, sample_page, width, height, touch
+) -> None:
+    def action(page):
+        seen = _tap_search(page, touch) | _open_legend(page)
+        seen["popups"] = _popups_at_edges(page)
+        seen["max_zoom"] = page.evaluate(MAX_ZOOM)
+        return seen
+
+    shot = ARTIFACTS / f"layout_{width}x{height}.png"
+    seen, report = open_map(
+        sample_page, action, screenshot=shot, viewport=(width, height), touch=touch
+    )
+    assert_clean(report)
+    _assert_controls(seen, width, height)
+    _assert_legend(seen, width, height)
+    _assert_popups(seen, width, height)
     assert seen["max_zoom"] == [16, 16]
 
 

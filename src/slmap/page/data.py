@@ -171,6 +171,13 @@ def page_data(
         Unknown metric or basemap (see :func:`check_options`), bad breaks.
     ValueError
         Unknown language.
+
+    Examples
+    --------
+    >>> from slmap.model import load_coverage
+    >>> data = page_data(load_coverage(), metric="share_4g", lang="en")  # doctest: +SKIP
+    >>> data.page["legend"]["title"]  # doctest: +SKIP
+    'Share of villages with 4G'
     """
     if change is not None:
         model, metric = with_change(model, change), CHANGE_METRIC

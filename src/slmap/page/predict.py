@@ -7,9 +7,9 @@ Pure functions from what :mod:`slmap.sources.sites` and
 * existing radio sites, by technology (mobile broadband or 2G only), with a
   "synthetic" label when the site list is invented;
 * the predicted covered area: the ``coverage`` layer of a prediction
-  GeoPackage, or else the distance model's area computed here (5 km around
-  the 3G/4G/5G sites, dissolved and simplified), always labelled predicted,
-  never measured;
+  GeoPackage, or else the distance model's area the caller hands in (5 km
+  around the 3G/4G/5G sites, computed by the radio package), simplified and
+  always labelled predicted, never measured;
 * the two kinds of disagreement with the register, joined by ``village_id``
   to the map's own villages (:mod:`slmap.page.disagree`: a village of the file
   unknown to the register is an error naming it; villages the file leaves out

@@ -1,10 +1,11 @@
 """The page's search text: its accent folding, written again in Python, and search order.
 
 The map page searches villages by folded name (``slmapFold`` in
-``assets/slmap.js``). :mod:`slmap.page.data` ships each village layer ordered by
-folded name with the folded names joined in one string, so the page finds the
-first matches first and never folds a million names itself; the folding here is
-the page's, character for character (the browser tests check it in Chromium).
+``assets/slmap.js``). :mod:`slmap.page.villages` ships each village layer ordered
+by folded name, a large one with the folded names joined in one string, so the
+page finds the first matches first and never folds a million names itself; the
+folding here is the page's, character for character (the browser tests check it
+in Chromium).
 
 Examples
 --------
