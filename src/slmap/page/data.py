@@ -357,5 +357,5 @@ def page_strings(lang: str, layout: str) -> dict[str, str]:
     """Every label of ``lang`` the page uses; before 2025 a district is a current one."""
     strings = glossary.strings(lang)
     if layout != "2025":
-        strings["field_district"] = glossary.t("layer_districts_current", lang)
+        strings["field_district"] = strings["layer_districts_current"]
     return strings
