@@ -18,7 +18,7 @@ from typing import Any
 
 from slmap.base import glossary
 from slmap.model.classify import Classification
-from slmap.page.values import json_int, json_value
+from slmap.page.json_values import json_int, json_value
 
 __all__ = [
     "CHANGE_METRIC",

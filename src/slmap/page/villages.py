@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from slmap.base import glossary
+from slmap.page.json_values import json_value
 from slmap.page.search import SEARCH_SEP, search_order
-from slmap.page.values import json_value
 
 __all__ = [
     "FOLDED_NAMES_MIN",
