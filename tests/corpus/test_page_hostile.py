@@ -276,3 +276,42 @@ def test_good_parts_of_a_share_link_still_apply(chromium, small_page: Path) -> N
     assert seen["zoom"] == 11
     assert abs(seen["lat"] - 21.25) < 1e-3 and abs(seen["lng"] - 103.75) < 1e-3
     assert "Mường La" in seen["popup"]
+
+
+#: (link, what the parser keeps): view as [zoom, lat, lng], commune, village.
+PARSED = [
+    ("#map=11/21.25/103.75", {"view": [11, 21.25, 103.75]}),
+    ("#map=4/-90/-180&c=04000", {"view": [4, -90, -180], "c": "04000"}),
+    ("#map=16/90/180&v=V001", {"view": [16, 90, 180], "v": "V001"}),
+    ("#map=3.99/21/104", {}),
+    ("#map=16.01/21/104", {}),
+    ("#map=12/-90.5/104", {}),
+    ("#map=12/21/-180.1", {}),
+    ("#map= 12/21/104", {}),
+    ("#map=12/21/104e", {}),
+    ("#map=1e1/2.1e1/1.04e2", {"view": [10, 21, 104]}),
+    ("#c=04000&c=%E0%A4%A", {"c": "04000"}),
+    ("#c=%30%34%30%30%30", {"c": "04000"}),
+    ("#v=V001&v=V999", {"v": "V001"}),
+    ("#=V001&v&&v==V001", {}),
+    ("#map=11/21/104&" + "z" * 2000, {}),
+    ("", {}),
+]
+
+
+def test_share_link_parser_keeps_only_valid_parts(chromium, small_page: Path) -> None:
+    def action(page):
+        return page.evaluate(
+            """(links) => links.map((link) => {
+                 const limits = {minZoom: 4, maxZoom: 16,
+                   commune: (c) => c === "04000", village: (v) => v === "V001"};
+                 const h = window.slmapParseHash(link, limits);
+                 if (h.view) h.view = [h.view.zoom, h.view.center[0], h.view.center[1]];
+                 return h;
+               })""",
+            [link for link, _ in PARSED],
+        )
+
+    parsed, report = open_map(small_page, action)
+    assert_clean(report)
+    assert parsed == [expected for _, expected in PARSED]
