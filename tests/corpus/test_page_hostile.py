@@ -12,6 +12,8 @@ out of range or unknown are ignored and the page opens as usual.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import geopandas as gpd
@@ -184,6 +186,7 @@ def _seen(page) -> dict:
         ".map(l => l.textContent)"
     )
     seen["legend"] = page.locator(".slmap-legend").text_content()
+    seen["csv"] = page.evaluate("window.slmapAnswers.csvText('province')")
     seen["pwned"] = page.evaluate("typeof window.__pwned")
     seen["injected"] = page.evaluate(
         "document.querySelectorAll('img, [onerror], [onload], iframe').length"
@@ -209,6 +212,8 @@ def test_hostile_text_in_every_input_shows_literally(chromium, tmp_path: Path) -
     assert f"Op {evil}" in flat(seen["site"])
     assert f"NEW {evil}" in flat(seen["plan"])
     assert evil in flat(seen["search"])
+    cells = {cell for row in csv.reader(io.StringIO(seen["csv"], newline="")) for cell in row}
+    assert {f"extra {evil}", f"note {evil}"} <= cells  # register columns passed through
 
 
 #: Share links the page must ignore (in part or whole) and still open as usual.
