@@ -13,6 +13,14 @@ the prediction and plan layers it is given (:mod:`~slmap.page.predict`,
 :mod:`~slmap.page.render` draws it as a Folium map with the vendored front-end
 files (:mod:`~slmap.page.assets`).
 
+Input text on the page follows one rule. It travels inside the page's JSON
+(:func:`slmap.page.assets.json_for_script`) and the scripts insert it as DOM
+text only (``textContent``; popups and tooltips get DOM nodes; no
+``innerHTML`` with data). A string Python hands to an API that takes HTML —
+the layer switcher's names, the basemap's name, the ``<title>`` — goes through
+:func:`slmap.page.escape.html_text`, in :func:`slmap.page.render.build_map`
+and nowhere else.
+
 May import: :mod:`slmap.model`, :mod:`slmap.admin`, :mod:`slmap.sources`, :mod:`slmap.base`.
 """
 

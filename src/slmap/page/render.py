@@ -7,7 +7,9 @@ metric with an explicit "no data" class, villages without mobile broadband on
 top (estimated locations hollow), covered villages as a quieter layer,
 outlines, legend, title, scale bar, layer control and an accent-insensitive
 search; every script is inlined from :mod:`slmap.page.assets`. Input text
-reaches the page only as JSON shown with ``textContent``. Small maps draw SVG
+reaches the page as JSON shown with ``textContent``; the strings this module
+hands Folium (layer switcher names, basemap name, title) go through
+:func:`slmap.page.escape.html_text`. Small maps draw SVG
 (hatched "no data"); above :data:`~slmap.page.data.CANVAS_COMMUNES` communes or
 :data:`~slmap.page.data.CANVAS_VILLAGES` villages everything draws on canvas,
 villages travel as compact columns, and a large village layer is drawn only
@@ -22,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import folium
@@ -31,6 +32,7 @@ from jinja2 import Template
 
 from slmap.page import assets
 from slmap.page.data import PageData, page_data
+from slmap.page.escape import html_text
 
 __all__ = ["MAX_ZOOM", "build_map", "map_html", "render_html"]
 
@@ -113,8 +115,9 @@ def build_map(data: PageData) -> folium.Map:
     )
     if data.basemap is not None:
         provider, name = data.basemap
-        folium.TileLayer(provider, name=name).add_to(fmap)
-    groups = {key: folium.FeatureGroup(name=name) for key, name in data.layers.items()}
+        folium.TileLayer(provider, name=html_text(name)).add_to(fmap)
+    # the layer switcher inserts names as HTML: every name goes through the one rule
+    groups = {key: folium.FeatureGroup(name=html_text(name)) for key, name in data.layers.items()}
     for group in groups.values():
         group.add_to(fmap)
     extra_head = ""
@@ -128,7 +131,7 @@ def build_map(data: PageData) -> folium.Map:
     _Ready().add_to(fmap)
     _strip_cdn(fmap)
     fmap.slmap_lang = data.lang
-    fmap.get_root().title = html.escape(data.title)
+    fmap.get_root().title = html_text(data.title)
     return fmap
 
 

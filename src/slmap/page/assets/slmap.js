@@ -1,6 +1,8 @@
 /* slmap map script: layers, legend, title block and search, built from one
- * JSON object. Text that comes from data files is only ever inserted with
- * textContent (never as HTML), so a village named like an HTML tag stays text. */
+ * JSON object. Text that comes from data files is only ever inserted as DOM text
+ * (el() and textContent; popups and tooltips get DOM nodes, never strings; no
+ * innerHTML with data), so a village named like an HTML tag stays text. The layer
+ * switcher's names are escaped in Python (slmap.page.escape.html_text). */
 (function () {
   "use strict";
 
@@ -53,6 +55,12 @@
       .trim();
   }
   window.slmapFold = fold;
+
+  /* a label with {key} replaced by value, literally ("$&" in a name stays "$&") */
+  function fill(text, key, value) {
+    return String(text).split("{" + key + "}").join(String(value));
+  }
+  window.slmapFill = fill;
 
   function fmtInt(value, sep) {
     if (value === undefined || value === null) return null;
@@ -323,10 +331,17 @@
     } else {
       renderer = L.svg({ padding: 0.5 }).addTo(map);
       var svgNs = "http://www.w3.org/2000/svg";
-      var defs = document.createElementNS(svgNs, "defs");
-      defs.innerHTML = '<pattern id="slmap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" ' +
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + D.nodataColor + '"/>' +
-        '<rect width="1.6" height="6" fill="#9a9a9a"/></pattern>';
+      var svgNode = function (tag, attrs, parent) {
+        var node = document.createElementNS(svgNs, tag);
+        Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+        if (parent) parent.appendChild(node);
+        return node;
+      };
+      var defs = svgNode("defs", {});
+      var pattern = svgNode("pattern", { id: "slmap-hatch", width: "6", height: "6",
+        patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
+      svgNode("rect", { width: "6", height: "6", fill: D.nodataColor }, pattern);
+      svgNode("rect", { width: "1.6", height: "6", fill: "#9a9a9a" }, pattern);
       renderer._container.insertBefore(defs, renderer._container.firstChild);
     }
     var nodataFill = D.canvas ? D.nodataColor : "url(#slmap-hatch)";
@@ -555,7 +570,7 @@
           li.addEventListener("keydown", function (ev) { if (ev.key === "Enter") go(e); });
         });
         if (found.total > shown.length) {
-          el("li", "slmap-none slmap-more", S.search_more.replace("{n}", found.total - shown.length),
+          el("li", "slmap-none slmap-more", fill(S.search_more, "n", found.total - shown.length),
             list);
         }
       }
@@ -591,12 +606,12 @@
     if (window.slmapAnswersInit) {
       window.slmapAnswersInit(map, D, { communes: communes, groups: groups, el: el, fold: fold,
         fmtInt: fmtInt, sep: sep, latLng: latLng, villageInfo: villageInfo, go: go,
-        highlight: highlight });
+        highlight: highlight, fill: fill });
     }
     /* extensions (slmap_predict.js) add their own layers and legend rows */
     (window.slmapExtensions || []).forEach(function (init) {
       init(map, groups, D, legend.getContainer(), { el: el, fmtInt: fmtInt, sep: sep,
-        infoTable: infoTable });
+        infoTable: infoTable, fill: fill });
     });
   };
 })();

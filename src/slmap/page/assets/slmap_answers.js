@@ -3,14 +3,64 @@
  * mobile broadband, each commune's uncovered villages in its popup (ranked as by
  * `slmap query priority`), the rows of `slmap query uncovered --format csv` saved
  * from the page, a share link in the URL hash and "my location". Text from data
- * files is only ever inserted with textContent. */
+ * files is only ever inserted as DOM text (textContent). */
 (function () {
   "use strict";
+
+  /* spreadsheet formula guard, exactly the rule of slmap.base.formulas (needs_guard,
+   * guard_cell): a text starting with = + - @ tab or CR gets a leading apostrophe
+   * unless it is a plain number; an apostrophe that would be taken for a guard is
+   * itself guarded. \p{Nd} is Python's \d (any decimal digit). */
+  var FORMULA_STARTS = "=+-@\t\r";
+  var PLAIN_NUMBER = /^[+-]?(\p{Nd}+(\.\p{Nd}*)?|\.\p{Nd}+)([eE][+-]?\p{Nd}+)?$/u;
+  function needsGuard(text) {
+    while (text.charAt(0) === "'") text = text.slice(1);
+    return text !== "" && FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 && !PLAIN_NUMBER.test(text);
+  }
+  function guardCell(value) {
+    return typeof value === "string" && needsGuard(value) ? "'" + value : value;
+  }
+  window.slmapGuardCell = guardCell;
+
+  /* share links (#map=zoom/lat/lng&c=commune&v=village): one parser; a part that is
+   * malformed, out of range or unknown is ignored, never an error */
+  var HASH_MAX = 2000; /* longer hashes are not slmap's links: ignored whole */
+  var NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  function parseHash(hash, limits) {
+    var out = {};
+    var text = String(hash || "").replace(/^#/, "");
+    if (!text || text.length > HASH_MAX) return out;
+    text.split("&").forEach(function (part) {
+      var at = part.indexOf("=");
+      if (at <= 0) return;
+      var key = part.slice(0, at), value;
+      try { value = decodeURIComponent(part.slice(at + 1)); } catch (e) { return; }
+      if (key === "map") {
+        var view = parseView(value, limits);
+        if (view) out.view = view;
+      } else if (key === "c" && limits.commune(value)) {
+        out.c = value;
+      } else if (key === "v" && limits.village(value)) {
+        out.v = value;
+      }
+    });
+    return out;
+  }
+  function parseView(text, limits) {
+    var parts = text.split("/");
+    if (parts.length !== 3 || !parts.every(function (p) { return NUMBER_TEXT.test(p); })) return null;
+    var z = Number(parts[0]), lat = Number(parts[1]), lng = Number(parts[2]);
+    if (!(isFinite(z) && isFinite(lat) && isFinite(lng))) return null;
+    if (z < limits.minZoom || z > limits.maxZoom) return null;
+    if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return null;
+    return { zoom: z, center: [lat, lng] };
+  }
+  window.slmapParseHash = parseHash;
 
   window.slmapAnswersInit = function (map, D, api) {
     var A = D.answers;
     if (!A) return;
-    var S = D.s, el = api.el, sep = api.sep;
+    var S = D.s, el = api.el, sep = api.sep, fill = api.fill;
     var selected = null; /* code of the commune whose popup was opened last */
 
     function num(v) { return v === null || v === undefined ? S.legend_nodata : api.fmtInt(v, sep); }
@@ -48,11 +98,15 @@
         el("td", null, r[5] === null ? S.unknown : (r[5] ? S.yes : S.no), tr);
         el("td", "slmap-num", r[6] === null ? S.legend_nodata : dec(r[6]), tr);
       });
-      if (rows.length > 12) el("div", "slmap-unit", S.popup_more.replace("{n}", rows.length - 12), box);
+      if (rows.length > 12) el("div", "slmap-unit", fill(S.popup_more, "n", rows.length - 12), box);
     };
 
-    /* CSV: the rows of `slmap query uncovered --format csv`, for a scope */
-    function csvCell(v) { return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
+    /* CSV: the rows of `slmap query uncovered --format csv`, for a scope; every cell
+     * (header too) formula-guarded, then quoted when it holds a quote, comma or newline */
+    function csvCell(v) {
+      v = guardCell(String(v));
+      return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+    }
     function csvText(scope) {
       var C = A.csv, b = map.getBounds(), lines = [C.header.map(csvCell).join(",")];
       for (var i = 0; i < C.rows.length; i++) {
@@ -83,8 +137,8 @@
     map.on("popupopen", function (ev) {
       var src = ev.popup._source;
       var village = ev.popup.slmapVillage || (src && src.slmapVillage);
-      if (src && src.slmapCode) hashExtra = "c=" + src.slmapCode;
-      else if (village) hashExtra = "v=" + village;
+      if (src && src.slmapCode) hashExtra = "c=" + encodeURIComponent(src.slmapCode);
+      else if (village) hashExtra = "v=" + encodeURIComponent(village);
       writeHash(hashExtra);
     });
     map.on("popupclose", function () { hashExtra = ""; writeHash(""); });
@@ -99,28 +153,16 @@
       return null;
     }
     function restore() {
-      var h = {};
-      location.hash.replace(/^#/, "").split("&").forEach(function (p) {
-        var kv = p.split("=");
-        if (kv.length === 2) h[kv[0]] = decodeURIComponent(kv[1]);
-      });
-      if (h.map) {
-        var z = h.map.split("/").map(Number);
-        if (z.length === 3 && z.every(isFinite)) map.setView([z[1], z[2]], z[0], { animate: false });
+      var h = parseHash(location.hash, { minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom(),
+        commune: function (code) { return layerOf(code) !== null; },
+        village: function (id) { return findVillage(id) !== null; } });
+      function restoreView() {
+        if (h.view) map.setView(h.view.center, h.view.zoom, { animate: false });
       }
-      if (h.c) { openCommune(h.c); if (h.map) restoreView(h.map); }
-      if (h.v) {
-        var entry = findVillage(h.v);
-        if (entry) {
-          api.go(entry);
-          if (h.map) restoreView(h.map);
-        }
-      }
-      hashExtra = h.c ? "c=" + h.c : (h.v ? "v=" + h.v : "");
-    }
-    function restoreView(text) {
-      var z = text.split("/").map(Number);
-      map.setView([z[1], z[2]], z[0], { animate: false });
+      restoreView();
+      if (h.c) { openCommune(h.c); restoreView(); }
+      if (h.v) { api.go(findVillage(h.v)); restoreView(); }
+      hashExtra = h.c ? "c=" + encodeURIComponent(h.c) : (h.v ? "v=" + encodeURIComponent(h.v) : "");
     }
 
     /* my location: the nearest village without mobile broadband */
@@ -142,8 +184,8 @@
           className: "slmap-here" }).addTo(map);
         var n = nearest(lat, lng);
         if (!n) return;
-        status.textContent = S.answers_nearest.replace("{name}", D.uncovered.n[n.i])
-          .replace("{km}", n.km.toFixed(1).replace(".", D.lang === "vi" ? "," : "."));
+        status.textContent = fill(fill(S.answers_nearest, "km",
+          n.km.toFixed(1).replace(".", D.lang === "vi" ? "," : ".")), "name", D.uncovered.n[n.i]);
         api.go({ V: D.uncovered, i: n.i, group: api.groups.uncovered, kind: 1 });
       }, function () { status.textContent = S.answers_locate_none; }, { timeout: 10000 });
     }

@@ -2,7 +2,8 @@
  * radio sites, the predicted covered area (hatched, never filled like the reported
  * choropleth), villages where prediction and register disagree, proposed sites with
  * lines to the villages they would cover, and villages no candidate reaches. Data
- * comes from slmap.map_predict; text from files is only inserted with textContent. */
+ * comes from slmap.map_predict; text from files is only inserted as DOM text (never
+ * innerHTML: the markup below is static). */
 (function () {
   "use strict";
 
@@ -175,7 +176,7 @@
           keyboard: false, zIndexOffset: 1000 });
         (function (j) {
           popupOf(star, function (box) {
-            box.appendChild(api.infoTable(S.proposed.replace("{id}", N.id[j]), [
+            box.appendChild(api.infoTable(api.fill(S.proposed, "id", N.id[j]), [
               [S.new_villages, num(N.nv[j])],
               [S.new_households, num(N.hh[j])],
               [S.new_people, num(N.pp[j])]
@@ -184,7 +185,7 @@
             N.v[j].slice(0, 12).forEach(function (k) {
               el("li", null, PV.n[k] + " — " + PV.c[k] + " (" + num(PV.hh[k]) + ")", list);
             });
-            if (N.v[j].length > 12) el("li", null, S.more.replace("{n}", N.v[j].length - 12), list);
+            if (N.v[j].length > 12) el("li", null, api.fill(S.more, "n", N.v[j].length - 12), list);
           });
         })(j);
         star.addTo(groups.planSites);
