@@ -45,7 +45,11 @@ the profile's mean height; average ground (relative permittivity 15,
 conductivity 0.005 S/m); vertical polarisation; reliability and confidence
 50 % (median loss); ITM mode of variability 12 (mobile, point to point, as
 ITM's own point-to-point routine). ITM is specified for 20 MHz–20 GHz and
-paths of 1–2,000 km: on shorter paths it gives about the free-space loss.
+paths of 1–2,000 km. On shorter paths it warns "out of range" (code 4) and its
+loss is not the free-space loss over rough ground: on 0.1–1 km synthetic
+paths it was 0–1 dB above it over flat ground but up to 131 dB above over
+ridges and noisy ground (``bench/itm_short_paths.py``). ITM's warning of each
+path is kept (``itm_code``; :data:`ITM_WARNINGS` names the codes reported).
 """
 
 from __future__ import annotations
