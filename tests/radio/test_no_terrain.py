@@ -183,3 +183,53 @@ def test_raster_nodata_is_its_own_value_and_blocks_nothing(tmp_path):
     col = [int((inv * (X0 + x, Y0))[0]) for x in (1_000, 2_150, 4_000)]
     assert raster.counts[row, col].tolist() == [1, NODATA, 1]
     assert (raster.counts[raster.counts != NODATA] <= 1).all()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".gpkg", ".xlsx"])
+def test_prediction_files_with_no_terrain_read_back_for_the_map(partial_run, suffix):
+    from slmap.sources.predictions import read_prediction
+
+    frame = read_prediction(partial_run[0][suffix][0]).frame.set_index("village_id")
+    assert frame["predicted_mbb"].isna().tolist() == [False, False, True, True]
+
+
+def test_empty_prediction_without_no_terrain_is_still_refused(tmp_path):
+    from slmap.base.errors import InputError
+    from slmap.sources.predictions import read_prediction
+
+    path = tmp_path / "p.csv"
+    path.write_text("village_id,predicted_mbb,agreement\nV1,,agree\nV2,,no_terrain\n", "utf-8")
+    with pytest.raises(InputError) as err:
+        read_prediction(path)
+    assert [p.row for p in err.value.problems] == [2]
+
+
+def test_plan_serves_villages_whose_prediction_is_unknown():
+    from slmap.radio.plan import choose_sites
+
+    villages = _villages([12_000, 13_000], reported=False)
+    villages["households"], villages["population"] = [10, 20], [40, 80]
+    predicted = pd.Series(pd.array([None, True], dtype="boolean"), index=villages.index)
+    candidates = _sites().assign(site_id="N1").set_geometry(_points([12_500]))
+    result = choose_sites(villages, predicted, candidates, new_sites=1)
+    assert result.totals["households_without_after"] == 0
+    assert result.chosen["site_id"].tolist() == ["N1"]
+
+
+def test_map_draws_a_prediction_with_no_terrain_villages(partial_run, tmp_path):
+    """The map reads the file back: unknown villages are in neither disagreement layer."""
+    from types import SimpleNamespace
+
+    from slmap.page.disagree import disagreements
+    from slmap.sources.predictions import read_prediction
+
+    out = partial_run[0][".csv"][0]
+    villages = gpd.read_file(out.with_name("p.geojson"))[["village_id", "village_name", "geometry"]]
+    villages["mobile_broadband"] = True
+    villages["households"] = 50
+    inputs = SimpleNamespace(warnings=[], keep_going=False)
+    layers = disagreements(villages, read_prediction(out), inputs)
+    assert layers["predicted"] == 2
+    assert not inputs.warnings  # the file's no_terrain agrees with the map's reading
+    drawn = [v for k, v in layers.items() if k not in ("model", "predicted")]
+    assert sum(len(points["s"]) for points in drawn) == 0
