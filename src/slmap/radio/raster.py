@@ -12,7 +12,10 @@
     The ``radius_km`` buffers of the broadband sites, rasterised.
 
 The raster holds, per pixel, the **number of broadband sites covering it**
-(0 = not covered, capped at 254) and 255 where the DEM has no data. It is
+(0 = not covered, capped at 254) and 255 where the DEM has no data: such a
+pixel is unknown, neither visible nor blocking a sight line (pixels beyond
+it are judged on the known terrain; the per-village answer calls such a path
+unknown, :mod:`slmap.radio.profiles`). It is
 computed in the DEM's CRS when that is projected in metres, else in the UTM
 zone of the sites (the DEM is then resampled bilinearly to square pixels of
 its own size in metres). The DEM window covering the sites plus the range
