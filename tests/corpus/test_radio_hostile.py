@@ -162,3 +162,20 @@ def test_cli_partial_dem_reports_no_terrain(tmp_path, corpus_boundaries):
     table = pd.read_csv(tmp_path / "p.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     unknown = table[table["agreement"] == "no_terrain"]
     assert len(unknown) == others and (unknown["predicted_mbb"] == "").all()
+
+
+def test_cli_dem_all_nodata_over_the_villages(tmp_path, corpus_boundaries):
+    """A DEM of nodata over every village: all no_terrain, exit 0, none 'not covered'."""
+    c = centres(CODES)
+    west, north = float(c.lon.min()) - 0.1, float(c.lat.max()) + 0.1
+    rows = int((north - float(c.lat.min()) + 0.1) / 0.001) + 1
+    cols = int((float(c.lon.max()) + 0.1 - west) / 0.001) + 1
+    z = np.full((rows, cols), -9999.0, "float32")
+    dem = write_geotiff(
+        tmp_path / "void.tif", z, from_origin(west, north, 0.001, 0.001), "EPSG:4326"
+    )
+    res = _predict(tmp_path, corpus_boundaries, dem, "--format", "json")
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    assert summary["no_terrain"] == summary["villages"] == len(CODES)
+    assert summary["predicted_not_covered"] == summary["reported_covered_predicted_none"] == 0
