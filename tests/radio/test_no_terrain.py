@@ -233,3 +233,14 @@ def test_map_draws_a_prediction_with_no_terrain_villages(partial_run, tmp_path):
     assert not inputs.warnings  # the file's no_terrain agrees with the map's reading
     drawn = [v for k, v in layers.items() if k not in ("model", "predicted")]
     assert sum(len(points["s"]) for points in drawn) == 0
+
+
+def test_raster_around_a_site_on_nodata_is_unknown_not_uncovered(tmp_path):
+    # the site stands in a hole: it has no antenna height, nothing it would cover is known
+    dem = read_dem(_write(tmp_path / "hole.tif", hole=(-300, 300)))
+    raster = los_raster(dem, _sites(), max_range_km=3.0)
+    inv = ~raster.transform
+    row = int((inv * (X0, Y0))[1])
+    col = [int((inv * (X0 + x, Y0))[0]) for x in (1_000, 2_500, 5_000)]
+    assert raster.counts[row, col].tolist() == [NODATA, NODATA, 0]  # 5 km: beyond its range
+    assert not (raster.counts == 1).any()
