@@ -251,4 +251,6 @@ def _chunk(grid, params, segments, counts, width, stride) -> tuple[np.ndarray, n
     c0, dc, r0, dr, a, b_minus_c, c = (p[:, None] for p in params.T)
     z = grid.bilinear(c0 + dc * t, r0 + dr * t)
     ray = a + t * (b_minus_c + c * t)
-    return (z > ray).any(axis=1), np.isnan(z).any(axis=1)
+    # only the full pass (stride 1) sees every sample: nodata is looked for there alone
+    gap = np.isnan(z).any(axis=1) if stride == 1 else np.zeros(len(z), dtype=bool)
+    return (z > ray).any(axis=1), gap
