@@ -109,9 +109,10 @@ def check_window(source: str, rows: int, cols: int, limit: int = MAX_DEM_BYTES) 
     if size > limit:
         raise InputError(
             f"{source}: the DEM window needed is {int(cols):,} × {int(rows):,} pixels "
-            f"({int(rows) * int(cols):,} pixels, {size / 1024**3:.1f} GiB of float32 heights), "
-            f"more than the limit of {limit / 1024**3:.1f} GiB ({limit // 4:,} pixels); "
-            "expected a DEM clipped to the area, a coarser DEM or fewer/closer sites"
+            f"({int(rows) * int(cols):,} pixels, {size:,} bytes = {size / 1024**3:.1f} GiB of "
+            f"float32 heights), more than the limit of {limit:,} bytes = "
+            f"{limit / 1024**3:.1f} GiB ({limit // 4:,} pixels); expected a DEM clipped to "
+            "the area, a coarser DEM or fewer/closer sites"
         )
 
 
