@@ -244,3 +244,21 @@ def test_raster_around_a_site_on_nodata_is_unknown_not_uncovered(tmp_path):
     col = [int((inv * (X0 + x, Y0))[0]) for x in (1_000, 2_500, 5_000)]
     assert raster.counts[row, col].tolist() == [NODATA, NODATA, 0]  # 5 km: beyond its range
     assert not (raster.counts == 1).any()
+
+
+def test_not_covered_only_when_every_site_in_range_was_judged(tmp_path):
+    """One site blocked by known terrain, another whose path crosses a hole: unknown, not False."""
+    z = np.full((100, int(20_000 / PIXEL)), 100.0, "float32")
+    z[:, int((2_500 + 500) / PIXEL)] = 900.0  # a ridge between the west site and the village
+    z[:, int((6_000 + 500) / PIXEL) : int((6_300 + 500) / PIXEL)] = -9999.0  # a hole to the east
+    path = write_geotiff(tmp_path / "mixed.tif", z, from_origin(X0 - 500, Y0 + 1_500, 30, 30), UTM)
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["W", "E"], "height_m": [30.0, 30.0], "technology": ["4g", "4g"]},
+        geometry=_points([0.0, 9_000.0]),
+        crs=4326,
+    )
+    out = predict_coverage(_villages([4_000]), sites, "los", dem=read_dem(path))
+    assert out["predicted_mbb"].isna().tolist() == [True]
+    assert out["agreement"].tolist() == ["no_terrain"]
+    judged = predict_coverage(_villages([4_000]), sites.iloc[[0]], "los", dem=read_dem(path))
+    assert judged["predicted_mbb"].tolist() == [False]  # the west site alone: judged, blocked

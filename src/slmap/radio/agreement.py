@@ -34,9 +34,11 @@ def no_terrain(
 
     For ``los`` and ``itm``, a village has no terrain when the DEM has no
     height under it (nodata, or beyond the DEM), or when no site covers it
-    and every site's path within range is unknown (``los`` or ``margin_db``
-    NaN in ``pairs``). A village with terrain and no site within range is
-    not unknown: no site reaches it. The ``distance`` model needs no terrain.
+    and the path of at least one site within range is unknown (``los`` or
+    ``margin_db`` NaN in ``pairs``): "not covered" is claimed only when every
+    site within range was judged on known terrain and none covers. A village
+    with terrain and no site within range is not unknown: no site reaches
+    it. The ``distance`` model needs no terrain.
 
     Parameters
     ----------
@@ -74,11 +76,9 @@ def no_terrain(
     pts = villages.geometry.to_crs(crs)
     ground = sample_heights(dem, pts.x.to_numpy(), pts.y.to_numpy(), crs)
     answer = pairs["los"] if model == "los" else pairs["margin_db"]
-    has_pair = np.zeros(n, dtype=bool)
-    has_pair[pairs["village"].to_numpy(dtype="int64")] = True
-    has_known = np.zeros(n, dtype=bool)
-    has_known[pairs.loc[answer.notna(), "village"].to_numpy(dtype="int64")] = True
-    return np.isnan(ground) | (has_pair & ~has_known & ~predicted)
+    has_unknown = np.zeros(n, dtype=bool)
+    has_unknown[pairs.loc[answer.isna(), "village"].to_numpy(dtype="int64")] = True
+    return np.isnan(ground) | (has_unknown & ~predicted)
 
 
 def agreement(villages: gpd.GeoDataFrame, predicted: np.ndarray, unknown: np.ndarray) -> np.ndarray:

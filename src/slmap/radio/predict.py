@@ -24,7 +24,7 @@ Models
 Missing terrain is an answer of its own, never "not covered": for ``los``
 and ``itm`` a village has **no terrain** when the DEM has no height under it
 (nodata, or beyond the DEM), or when no broadband site within range covers it
-and every such site's path is unknown (an end without height; for ``los`` a
+and the path of at least one of them is unknown (an end without height; for ``los`` a
 profile that known terrain does not block but that crosses nodata, see
 :mod:`slmap.radio.profiles`; for ``itm`` a profile with more than 5 % of its
 samples on nodata, see :func:`slmap.radio.itm.profile_losses`). Its
