@@ -123,7 +123,7 @@ def test_site_frequency_wins_over_the_default(tmp_path):
     assert default["path_loss_db"].iloc[0] > forced["path_loss_db"].iloc[0] + 3
 
 
-def test_village_off_the_dem_is_not_covered(tmp_path):
+def test_village_off_the_dem_has_no_terrain_not_uncovered(tmp_path):
     dem = read_dem(_dem(tmp_path / "flat.tif"), BOUNDS)
     out = predict_coverage(_villages([5_000, 2_000]), _sites([0.0]), "itm", dem=dem)
     off = predict_coverage(
@@ -137,7 +137,8 @@ def test_village_off_the_dem_is_not_covered(tmp_path):
         dem=dem,
     )
     assert out["predicted_mbb"].tolist() == [True, True]
-    assert off["predicted_mbb"].tolist() == [False]
+    assert off["predicted_mbb"].isna().tolist() == [True]
+    assert off["agreement"].tolist() == ["no_terrain"]
     assert np.isnan(off["path_loss_db"].iloc[0])
 
 

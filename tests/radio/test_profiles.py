@@ -101,13 +101,15 @@ def test_a_wall_one_pixel_wide_between_coarse_samples_blocks(wall_col):
     got = clear_of_terrain(dem, UTM, a, b, np.array([30.0, 30.0]), 1.5, k=K_FACTOR,
                            earth_radius_m=EARTH_RADIUS_M)  # fmt: skip
     assert got.tolist() == [0.0, 0.0]
+    z = z.copy()
     z[:, wall_col] = 0.0
+    dem.heights = z  # a new array: the shared height grid is rebuilt
     got = clear_of_terrain(dem, UTM, a, b, np.array([30.0, 30.0]), 1.5, k=K_FACTOR,
                            earth_radius_m=EARTH_RADIUS_M)  # fmt: skip
     assert got.tolist() == [1.0, 1.0]
 
 
-def test_nodata_inside_is_ignored_and_at_an_end_or_outside_gives_nan():
+def test_nodata_inside_unknown_unless_blocked_and_at_an_end_or_outside_gives_nan():
     z = np.zeros((20, 400))
     z[:, 200] = np.nan
     z[10, 390] = np.nan
@@ -116,9 +118,15 @@ def test_nodata_inside_is_ignored_and_at_an_end_or_outside_gives_nan():
     b = np.array([[9_015.0, 285.0], [11_715.0, 285.0], [13_000.0, 285.0]])
     got = clear_of_terrain(dem, UTM, a, b, np.full(3, 30.0), 1.5, k=K_FACTOR,
                            earth_radius_m=EARTH_RADIUS_M)  # fmt: skip
-    assert got[0] == 1.0  # crosses the nodata column: ignored
+    assert np.isnan(got[0])  # clear over known terrain, crosses the nodata column: unknown
     assert np.isnan(got[1])  # the receiver stands on nodata
     assert np.isnan(got[2])  # the receiver is beyond the DEM
+    z = z.copy()
+    z[:, 250] = 500.0  # a wall of known terrain beyond the hole
+    dem.heights = z
+    got = clear_of_terrain(dem, UTM, a[:1], b[:1], np.full(1, 30.0), 1.5, k=K_FACTOR,
+                           earth_radius_m=EARTH_RADIUS_M)  # fmt: skip
+    assert got.tolist() == [0.0]  # blocked whatever the hole holds
 
 
 def test_no_pairs():

@@ -194,3 +194,21 @@ def test_bad_tiles_are_named(tmp_path):
         read_dem(empty, BOUNDS)
     with pytest.raises(InputError, match="does not cover the villages and sites"):
         read_dem(good, (0.0, 0.0, 1.0, 1.0))
+
+
+def test_one_file_is_read_once_as_float32_with_its_nodata_blank(tmp_path):
+    """Reading holds the float32 heights and a byte a pixel of mask, not two float copies."""
+    import tracemalloc
+
+    z = np.full((2_000, 2_000), 500.0, "float32")
+    z[:10] = -9999.0
+    path = _write(tmp_path / "d.tif", z)
+    tracemalloc.start()
+    try:
+        dem = read_dem(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert dem.heights.dtype == np.float32
+    assert np.isnan(dem.heights[:10]).all() and not np.isnan(dem.heights[10:]).any()
+    assert peak < 1.75 * dem.heights.nbytes

@@ -64,7 +64,7 @@ def plan_command(**kwargs: Any) -> None:
     predicted covered by --sites. Maximal covering (--new-sites N) or set
     covering (--cover-all), solved exactly with PuLP/CBC.
     """
-    from slmap.radio.plan import auto_candidates, choose_sites
+    from slmap.radio.plan import auto_candidates, choose_sites, villages_to_serve
     from slmap.radio.predict import predict_coverage
 
     if kwargs["cover_all"] and kwargs["new_sites"] is not None:
@@ -79,7 +79,7 @@ def plan_command(**kwargs: Any) -> None:
     opts = {"dem": dem, "radius_km": reach, "max_range_km": kwargs["max_range_km"]}
     predicted = predict_coverage(villages, table.sites, name, **opts)["predicted_mbb"]
     if kwargs["candidates"] == "auto":
-        serve = villages[~villages["mobile_broadband"].fillna(False).astype(bool) & ~predicted]
+        serve = villages[villages_to_serve(villages, predicted)]
         candidates = auto_candidates(serve, dem=dem, reach_km=reach if name == "distance" else 10)
     else:
         candidates = load_sites(Path(kwargs["candidates"]), bool(kwargs["keep_going"])).sites

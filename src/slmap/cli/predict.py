@@ -339,6 +339,12 @@ def _echo_summary(summary: dict, fmt: str) -> None:
         f"may be out of date): {summary['reported_none_predicted_covered']}",
         "reported covered, predicted not (check the register or the site list): "
         f"{summary['reported_covered_predicted_none']}",
-        f"written: {summary['out']}",
+        f"no terrain under the village or its paths (prediction unknown): {summary['no_terrain']}",
     ]
+    if summary["model"] == "itm":
+        lines.append(
+            f"ITM warnings on the best site's path: doubtful {summary['itm_doubtful']}, "
+            f"out of range {summary['itm_out_of_range']}"
+        )
+    lines.append(f"written: {summary['out']}")
     click.echo("\n".join(lines))

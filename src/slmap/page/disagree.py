@@ -70,13 +70,15 @@ def disagreements(villages: gpd.GeoDataFrame, prediction: Any, inputs: Any) -> d
     frame = frame[ids.isin(index.index).to_numpy()]
     pos = index[frame["village_id"].astype(str)].to_numpy()
     reported = villages["mobile_broadband"].astype("boolean").iloc[pos].to_numpy(na_value=None)
-    predicted = frame["predicted_mbb"].to_numpy(dtype=bool)
+    unknown = frame["predicted_mbb"].isna().to_numpy()  # no terrain: neither covered nor not
+    predicted = frame["predicted_mbb"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     kind = np.full(len(frame), "", dtype=object)
     known = np.array([r is not None for r in reported], dtype=bool)
     rep = np.array([bool(r) for r in reported], dtype=bool)
     kind[known & (rep == predicted)] = "agree"
     kind[known & ~rep & predicted] = "reported_none_predicted_covered"
     kind[known & rep & ~predicted] = "reported_covered_predicted_none"
+    kind[unknown] = "no_terrain"
     _check_agreement(frame, kind, prediction.source, inputs)
     missing = len(villages) - len(frame)
     if missing:

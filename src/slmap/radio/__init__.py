@@ -2,7 +2,8 @@
 
 Line-of-sight profiles (:mod:`~slmap.radio.profiles`), the Longley-Rice/ITM
 path loss (:mod:`~slmap.radio.itm`, :mod:`~slmap.radio.itm_profile`),
-per-village prediction with three models (:mod:`~slmap.radio.predict`),
+per-village prediction with three models (:mod:`~slmap.radio.predict`) and
+its agreement with the register (:mod:`~slmap.radio.agreement`),
 viewsheds and the coverage raster (:mod:`~slmap.radio.viewshed`,
 :mod:`~slmap.radio.raster`, on the metric grid of :mod:`~slmap.radio.grid`),
 the covered area as polygons (:mod:`~slmap.radio.area`) and the site plan

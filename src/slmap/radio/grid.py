@@ -57,7 +57,7 @@ def metric_grid(dem: Dem, crs: CRS | str, step_m: float | None = None) -> Dem:
     )
     out = np.full((height, width), np.nan, dtype="float32")
     reproject(
-        dem.heights.astype("float32"),
+        dem.heights.astype("float32", copy=False),
         out,
         src_transform=dem.transform,
         src_crs=dem.crs,

@@ -45,7 +45,11 @@ the profile's mean height; average ground (relative permittivity 15,
 conductivity 0.005 S/m); vertical polarisation; reliability and confidence
 50 % (median loss); ITM mode of variability 12 (mobile, point to point, as
 ITM's own point-to-point routine). ITM is specified for 20 MHz–20 GHz and
-paths of 1–2,000 km: on shorter paths it gives about the free-space loss.
+paths of 1–2,000 km. On shorter paths it warns "out of range" (code 4) and its
+loss is not the free-space loss over rough ground: on 0.1–1 km synthetic
+paths it was 0–1 dB above it over flat ground but up to 131 dB above over
+ridges and noisy ground (``bench/itm_short_paths.py``). ITM's warning of each
+path is kept (``itm_code``; :data:`ITM_WARNINGS` names the codes reported).
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ from slmap.sources.dem import Dem, sample_heights
 __all__ = [
     "CLIMATES",
     "DEFAULT_EIRP_DBM",
+    "ITM_WARNINGS",
+    "MAX_GAP_SHARE",
     "TECHNOLOGY_DEFAULTS",
     "ItmSettings",
     "fspl_db",
@@ -98,6 +104,11 @@ MIN_INTERVALS = 10
 MIN_PATH_M = 10.0
 #: Profile samples held in memory at once.
 CHUNK_SAMPLES = 4_000_000
+#: Largest share of a profile's samples on nodata that is bridged linearly; beyond it
+#: the path's loss is unknown.
+MAX_GAP_SHARE = 0.05
+#: ITM's error codes (``kwx``) reported with a prediction, and their words.
+ITM_WARNINGS = {3: "doubtful", 4: "out of range"}
 
 
 @dataclass(frozen=True)
@@ -174,8 +185,11 @@ def path_loss(
     Returns
     -------
     (float, int)
-        Loss in dB, and ITM's error code (0 none, 1 parameters close to
-        the limits, 3 out of range: result doubtful, 4 invalid).
+        Loss in dB, and ITM's error code ``kwx`` (0 none; 1 parameters
+        close to the limits; 2 defaults substituted for impossible values;
+        3 a combination of parameters out of range: result doubtful; 4 a
+        parameter out of range: result out of ITM's validity). Codes 3 and
+        4 are reported with a prediction (:data:`ITM_WARNINGS`).
 
     Examples
     --------
@@ -233,8 +247,10 @@ def profile_losses(
     """ITM loss of every (site, village) pair; profiles sampled on the DEM.
 
     Profiles are sampled for many pairs at once (each every ≈ ``step_m``);
-    ITM itself runs once per pair. Gaps in the DEM inside a profile are
-    bridged linearly; a pair whose end has no height gets NaN.
+    ITM itself runs once per pair. Short gaps in the DEM inside a profile
+    (nodata on at most :data:`MAX_GAP_SHARE` of its samples) are bridged
+    linearly; a pair whose end has no height, or whose profile has more
+    nodata than that, gets NaN (unknown: no terrain).
 
     Returns
     -------
@@ -286,10 +302,10 @@ def _profiles(dem, crs, a, b, intervals) -> list[np.ndarray]:
 
 
 def _bridge(z: np.ndarray) -> np.ndarray | None:
-    """Fill interior NaNs linearly; None when an end has no height."""
-    if np.isnan(z[0]) or np.isnan(z[-1]):
-        return None
+    """Fill interior NaNs linearly; None when an end has no height or too many have none."""
     bad = np.isnan(z)
+    if bad[0] or bad[-1] or bad.mean() > MAX_GAP_SHARE:
+        return None
     if bad.any():
         k = np.arange(len(z))
         z = z.copy()

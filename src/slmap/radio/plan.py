@@ -1,7 +1,9 @@
 """Choose new radio sites for the villages still without mobile broadband.
 
 The villages to serve are those reported without mobile broadband and not
-predicted covered by the existing sites. Among candidate sites, choose:
+predicted covered by the existing sites (:func:`villages_to_serve`; a village
+whose prediction is unknown for want of terrain is served: the register's
+"no mobile broadband" stands). Among candidate sites, choose:
 
 * up to ``new_sites`` maximising the households covered (maximal covering
   location problem: maximise Σ hᵢ·yᵢ subject to yᵢ ≤ Σ_{j covers i} xⱼ and
@@ -26,7 +28,13 @@ from slmap.base.errors import SlmapError
 from slmap.radio.predict import DEFAULT_RADIUS_KM, MAX_RANGE_KM, coverage_pairs
 from slmap.sources.dem import Dem
 
-__all__ = ["CANDIDATE_HEIGHT_M", "PlanResult", "auto_candidates", "choose_sites"]
+__all__ = [
+    "CANDIDATE_HEIGHT_M",
+    "PlanResult",
+    "auto_candidates",
+    "choose_sites",
+    "villages_to_serve",
+]
 
 #: Antenna height of generated candidates (a common tower height).
 CANDIDATE_HEIGHT_M = 30.0
@@ -100,6 +108,29 @@ def auto_candidates(
     )
 
 
+def villages_to_serve(villages: gpd.GeoDataFrame, predicted: pd.Series) -> np.ndarray:
+    """Reported without mobile broadband and not predicted covered (unknown counts as not).
+
+    Parameters
+    ----------
+    villages : GeoDataFrame
+        With ``mobile_broadband`` (empty: not reported without).
+    predicted : Series
+        Index-aligned ``predicted_mbb``, nullable (NA: unknown, no terrain).
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"mobile_broadband": [False, False, False, True, None]})
+    >>> p = pd.Series(pd.array([True, False, None, False, False], dtype="boolean"))
+    >>> villages_to_serve(v, p).tolist()
+    [False, True, True, False, False]
+    """
+    reported = villages["mobile_broadband"].astype("boolean")
+    without = (reported == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    covered = pd.Series(predicted).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return without & ~covered
+
+
 def choose_sites(
     villages: gpd.GeoDataFrame,
     predicted: pd.Series,
@@ -118,7 +149,8 @@ def choose_sites(
     villages : GeoDataFrame
         With ``village_id``, ``households``, ``population``, ``mobile_broadband``.
     predicted : Series of bool
-        Index-aligned: predicted covered by the existing sites.
+        Index-aligned: predicted covered by the existing sites (nullable: NA
+        is unknown, see :func:`villages_to_serve`).
     candidates : GeoDataFrame
         Candidate sites (``site_id``, ``height_m``, ``technology``).
 
@@ -134,7 +166,7 @@ def choose_sites(
     (['N1'], 0)
     """
     reported = villages["mobile_broadband"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    serve = villages[~reported & ~predicted.to_numpy(dtype=bool)]
+    serve = villages[villages_to_serve(villages, predicted)]
     pairs = coverage_pairs(
         serve, candidates, model, dem=dem, radius_km=radius_km, max_range_km=max_range_km
     )

@@ -21,10 +21,21 @@ Models
     loss − receiver losses reaches the threshold (``margin_db >= 0``); the
     best site is the one with the highest margin.
 
+Missing terrain is an answer of its own, never "not covered": for ``los``
+and ``itm`` a village has **no terrain** when the DEM has no height under it
+(nodata, or beyond the DEM), or when no broadband site within range covers it
+and the path of at least one of them is unknown (an end without height; for ``los`` a
+profile that known terrain does not block but that crosses nodata, see
+:mod:`slmap.radio.profiles`; for ``itm`` a profile with more than 5 % of its
+samples on nodata, see :func:`slmap.radio.itm.profile_losses`). Its
+``predicted_mbb`` is unknown (NA) and its ``agreement`` is ``no_terrain``
+(:func:`slmap.radio.agreement.no_terrain`). A village with terrain and no
+broadband site within range is predicted not covered.
+
 Predictions sit beside reported coverage: ``agreement`` is ``agree``,
 ``reported_none_predicted_covered`` (check on site: the register may be out of
-date) or ``reported_covered_predicted_none`` (check the register or the site
-list).
+date), ``reported_covered_predicted_none`` (check the register or the site
+list) or ``no_terrain``.
 """
 
 from __future__ import annotations
@@ -34,7 +45,8 @@ import numpy as np
 import pandas as pd
 
 from slmap.base.errors import InputError
-from slmap.radio.itm import ItmSettings
+from slmap.radio.agreement import NO_TERRAIN, agreement, no_terrain
+from slmap.radio.itm import ITM_WARNINGS, ItmSettings
 from slmap.radio.profiles import clear_of_terrain
 from slmap.sources.dem import Dem
 
@@ -45,6 +57,7 @@ __all__ = [
     "K_FACTOR",
     "MAX_RANGE_KM",
     "MODELS",
+    "NO_TERRAIN",
     "RECEIVER_HEIGHT_M",
     "coverage_pairs",
     "distance_area",
@@ -129,7 +142,8 @@ def line_of_sight(
     Returns
     -------
     ndarray
-        Float array: 1.0 visible, 0.0 blocked, NaN when an end has no height.
+        Float array: 1.0 visible, 0.0 blocked, NaN unknown (an end without
+        height, or a profile crossing nodata that known terrain does not block).
 
     Examples
     --------
@@ -249,12 +263,15 @@ def predict_coverage(
     Returns
     -------
     DataFrame
-        Index-aligned with ``villages``: ``predicted_mbb``, ``best_site_id``
-        (covering site, nearest first, or highest margin first for ``itm``;
-        empty when none), ``distance_km`` (to that site, else to the nearest
-        broadband site), ``los`` (for ``los``), for ``itm`` ``path_loss_db``
-        and ``margin_db`` (of the best site; when none covers, of the site
-        with the highest margin), and ``agreement``.
+        Index-aligned with ``villages``: ``predicted_mbb`` (nullable
+        boolean: NA when the village has no terrain, see the module text),
+        ``best_site_id`` (covering site, nearest first, or highest margin
+        first for ``itm``; empty when none), ``distance_km`` (to that site,
+        else to the nearest broadband site), ``los`` (for ``los``), for
+        ``itm`` ``path_loss_db``, ``margin_db`` and ``itm_warning``
+        (``doubtful``, ``out of range`` or empty: ITM's own warning on that
+        path) of the best site (when none covers, of the site with the
+        highest margin), and ``agreement``.
 
     Examples
     --------
@@ -267,6 +284,7 @@ def predict_coverage(
     [[True, 'S1', 'reported_none_predicted_covered'], [False, '', 'agree']]
     """
     crs = villages.estimate_utm_crs()
+    n = len(villages)
     pairs = coverage_pairs(
         villages,
         sites,
@@ -277,7 +295,6 @@ def predict_coverage(
         crs=crs,
         itm=itm,
     )
-    n = len(villages)
     covering = pairs[pairs["covers"]].drop_duplicates("village")
     predicted = np.zeros(n, dtype=bool)
     predicted[covering["village"].to_numpy()] = True
@@ -291,9 +308,13 @@ def predict_coverage(
     if model == "los":
         seen = pairs.dropna(subset=["los"]).groupby("village")["los"].max()
         los[seen.index.to_numpy()] = seen.to_numpy()
+    unknown = no_terrain(villages, pairs, predicted, model, dem, crs)
     out = pd.DataFrame(
         {
-            "predicted_mbb": predicted,
+            "predicted_mbb": pd.array(
+                [None if u else bool(p) for p, u in zip(predicted, unknown, strict=True)],
+                dtype="boolean",
+            ),
             "best_site_id": best,
             "distance_km": np.round(distance, 3),
             "los": pd.array([None if np.isnan(x) else bool(x) for x in los], dtype="boolean"),
@@ -306,7 +327,10 @@ def predict_coverage(
             values = np.full(n, np.nan)
             values[top["village"].to_numpy()] = top[col].round(1).to_numpy()
             out[col] = values
-    out["agreement"] = _agreement(villages, predicted)
+        warning = np.full(n, "", dtype=object)
+        warning[top["village"].to_numpy()] = top["itm_code"].map(ITM_WARNINGS).fillna("")
+        out["itm_warning"] = warning
+    out["agreement"] = agreement(villages, predicted, unknown)
     return out
 
 
@@ -321,37 +345,32 @@ def _nearest_km(villages: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, crs) -> np.
     return out
 
 
-def _agreement(villages: gpd.GeoDataFrame, predicted: np.ndarray) -> np.ndarray:
-    if "mobile_broadband" not in villages:
-        return np.full(len(villages), "", dtype=object)
-    reported = villages["mobile_broadband"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-    known = villages["mobile_broadband"].notna().to_numpy()
-    out = np.where(
-        reported == predicted,
-        "agree",
-        np.where(predicted, "reported_none_predicted_covered", "reported_covered_predicted_none"),
-    ).astype(object)
-    out[~known] = ""
-    return out
-
-
 def summarize(result: pd.DataFrame, *, model: str, synthetic_sites: bool = False) -> dict:
-    """Counts of a prediction: villages predicted covered and disagreements by kind.
+    """Counts of a prediction: villages predicted covered, not covered, without terrain,
+    disagreements by kind and (``itm``) ITM's warnings on the best sites.
 
     Examples
     --------
-    >>> r = pd.DataFrame({"predicted_mbb": [True, False],
-    ...                   "agreement": ["agree", "reported_covered_predicted_none"]})
-    >>> summarize(r, model="distance")["reported_covered_predicted_none"]
-    1
+    >>> r = pd.DataFrame({"predicted_mbb": pd.array([True, False, None], dtype="boolean"),
+    ...                   "agreement": ["agree", "reported_covered_predicted_none",
+    ...                                 "no_terrain"]})
+    >>> s = summarize(r, model="los")
+    >>> s["reported_covered_predicted_none"], s["predicted_not_covered"], s["no_terrain"]
+    (1, 1, 1)
     """
     agreement = result["agreement"].value_counts()
+    predicted = result["predicted_mbb"].astype("boolean")
+    warnings = result["itm_warning"].value_counts() if "itm_warning" in result else {}
     return {
         "model": model,
         "villages": len(result),
-        "predicted_covered": int(result["predicted_mbb"].sum()),
+        "predicted_covered": int((predicted == True).sum()),  # noqa: E712 (NA is neither)
+        "predicted_not_covered": int((predicted == False).sum()),  # noqa: E712
+        "no_terrain": int(predicted.isna().sum()),
         "agree": int(agreement.get("agree", 0)),
         "reported_none_predicted_covered": int(agreement.get("reported_none_predicted_covered", 0)),
         "reported_covered_predicted_none": int(agreement.get("reported_covered_predicted_none", 0)),
+        "itm_doubtful": int(warnings.get(ITM_WARNINGS[3], 0)),
+        "itm_out_of_range": int(warnings.get(ITM_WARNINGS[4], 0)),
         "synthetic_sites": synthetic_sites,
     }

@@ -22,8 +22,14 @@ stop in the first pass.
 Heights are float32: a ray grazing the terrain within about a centimetre
 may come out either way.
 
-Samples that fall on nodata are ignored (they block nothing); a pair whose
-end has no height (nodata or outside the DEM) gets NaN.
+Missing terrain makes an answer unknown (NaN), never "blocked" or "clear" by
+default: a pair whose end has no height (nodata or outside the DEM) is
+unknown; a pair that known terrain blocks is blocked; a pair that no known
+sample blocks but whose profile crosses nodata is unknown too (the missing
+terrain could block it). Only a profile with every sample known is clear.
+
+The padded float32 height grid is built once per DEM (:meth:`HeightGrid.of`)
+and shared by every later call on the same DEM.
 """
 
 from __future__ import annotations
@@ -58,6 +64,19 @@ class HeightGrid:
     >>> g.bilinear(np.array([0.5], "float32"), np.array([0.0], "float32")).tolist()
     [5.0]
     """
+
+    @staticmethod
+    def of(dem: Dem) -> HeightGrid:
+        """The DEM's grid, built on the first call and shared by the later ones.
+
+        Examples
+        --------
+        >>> from affine import Affine
+        >>> d = Dem(np.zeros((2, 2)), Affine(1, 0, 0, 0, -1, 2), CRS(32648), "x")
+        >>> HeightGrid.of(d) is HeightGrid.of(d)
+        True
+        """
+        return dem.derived("height_grid", HeightGrid)  # type: ignore[return-value]
 
     def __init__(self, dem: Dem) -> None:
         heights = np.asarray(dem.heights)
@@ -146,7 +165,9 @@ def clear_of_terrain(
     Returns
     -------
     ndarray
-        Float array: 1.0 clear, 0.0 blocked, NaN when an end has no height.
+        Float array: 1.0 clear, 0.0 blocked, NaN unknown (an end without
+        height, or a profile that known terrain does not block but that
+        crosses nodata).
 
     Examples
     --------
@@ -162,7 +183,7 @@ def clear_of_terrain(
     out = np.full(n, np.nan)
     if n == 0:
         return out
-    grid = HeightGrid(dem)
+    grid = HeightGrid.of(dem)
     ca, ra = pixel_coords(dem, a_xy[:, 0], a_xy[:, 1], crs)
     cb, rb = pixel_coords(dem, b_xy[:, 0], b_xy[:, 1], crs)
     ok = grid.inside(ca, ra) & grid.inside(cb, rb)
@@ -181,23 +202,33 @@ def clear_of_terrain(
     c = length**2 / (2.0 * k * earth_radius_m)
     params = np.column_stack([ca, cb - ca, ra, rb - ra, a, b - c, c]).astype("float32")
     idx = np.flatnonzero(ok)
-    blocked = _blocked(grid, params[idx], segments[idx])
-    out[idx] = np.where(blocked, 0.0, 1.0)
+    blocked, gap = _blocked(grid, params[idx], segments[idx])
+    out[idx] = np.where(blocked, 0.0, np.where(gap, np.nan, 1.0))
     return out
 
 
-def _blocked(grid: HeightGrid, params: np.ndarray, segments: np.ndarray) -> np.ndarray:
-    """Passes from coarse to full, each over the pairs still clear."""
+def _blocked(
+    grid: HeightGrid, params: np.ndarray, segments: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passes from coarse to full, each over the pairs still clear.
+
+    Returns the blocked flags and, for the pairs not blocked, whether their
+    profile crosses nodata (the full pass, stride 1, sees every sample).
+    """
     blocked = np.zeros(len(segments), dtype=bool)
+    gap = np.zeros(len(segments), dtype=bool)
     for stride in STRIDES:
         still = np.flatnonzero(~blocked)
-        blocked[still] = _pass(grid, params[still], segments[still], stride)
-    return blocked
+        blocked[still], gap[still] = _pass(grid, params[still], segments[still], stride)
+    return blocked, gap
 
 
-def _pass(grid: HeightGrid, params: np.ndarray, segments: np.ndarray, stride: int) -> np.ndarray:
-    """Blocked flags from the inner samples ``j = stride, 2·stride, … < segments``."""
+def _pass(
+    grid: HeightGrid, params: np.ndarray, segments: np.ndarray, stride: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blocked and nodata flags from the inner samples ``j = stride, 2·stride, … < segments``."""
     blocked = np.zeros(len(segments), dtype=bool)
+    gap = np.zeros(len(segments), dtype=bool)
     counts = (segments - 1) // stride  # inner samples taken per pair
     order = np.argsort(-counts, kind="stable")
     start = 0
@@ -205,12 +236,14 @@ def _pass(grid: HeightGrid, params: np.ndarray, segments: np.ndarray, stride: in
         width = int(counts[order[start]])
         stop = min(len(order), start + max(1, CHUNK_SAMPLES // width))
         idx = order[start:stop]
-        blocked[idx] = _chunk(grid, params[idx], segments[idx], counts[idx], width, stride)
+        blocked[idx], gap[idx] = _chunk(
+            grid, params[idx], segments[idx], counts[idx], width, stride
+        )
         start = stop
-    return blocked
+    return blocked, gap
 
 
-def _chunk(grid, params, segments, counts, width, stride) -> np.ndarray:
+def _chunk(grid, params, segments, counts, width, stride) -> tuple[np.ndarray, np.ndarray]:
     j = np.arange(1, width + 1, dtype="float32") * stride
     # a pair with fewer samples than the chunk's widest repeats its last inner sample
     j = np.minimum(j[None, :], (counts * stride).astype("float32")[:, None])
@@ -218,4 +251,6 @@ def _chunk(grid, params, segments, counts, width, stride) -> np.ndarray:
     c0, dc, r0, dr, a, b_minus_c, c = (p[:, None] for p in params.T)
     z = grid.bilinear(c0 + dc * t, r0 + dr * t)
     ray = a + t * (b_minus_c + c * t)
-    return (z > ray).any(axis=1)
+    # only the full pass (stride 1) sees every sample: nodata is looked for there alone
+    gap = np.isnan(z).any(axis=1) if stride == 1 else np.zeros(len(z), dtype=bool)
+    return (z > ray).any(axis=1), gap

@@ -12,7 +12,11 @@
     The ``radius_km`` buffers of the broadband sites, rasterised.
 
 The raster holds, per pixel, the **number of broadband sites covering it**
-(0 = not covered, capped at 254) and 255 where the DEM has no data. It is
+(0 = not covered, capped at 254) and 255 where it is unknown: the DEM has no
+data there (such a pixel is neither visible nor blocking a sight line:
+pixels beyond it are judged on the known terrain, where the per-village
+answer calls such a path unknown, :mod:`slmap.radio.profiles`), or no site
+covers it and a site standing on nodata (no antenna height) is within range. It is
 computed in the DEM's CRS when that is projected in metres, else in the UTM
 zone of the sites (the DEM is then resampled bilinearly to square pixels of
 its own size in metres). The DEM window covering the sites plus the range
@@ -63,7 +67,8 @@ class CoverageRaster:
     Attributes
     ----------
     counts : ndarray
-        uint8: 0 not covered, 1–254 sites covering (capped), 255 no DEM data.
+        uint8: 0 not covered, 1–254 sites covering (capped), 255 unknown (no DEM
+        data, or uncovered within range of a site standing on nodata).
     transform : affine.Affine
         Pixel to ``crs`` coordinates.
     crs : pyproj.CRS
@@ -172,17 +177,28 @@ def los_raster(
     n_rows, n_cols = math.ceil(reach / py), math.ceil(reach / px)
     geometry = ray_geometry(n_rows, n_cols, px, py, reach, k)
     counts = np.zeros(heights.shape, dtype="uint16")
+    unknown = np.isnan(heights)
+    reached = None  # the disc within reach of a site, built when a site has no ground height
     table = _site_table(sites, grid)
     window = np.empty(geometry.shape, dtype="float32")
     for site in table.itertuples():
+        rows, cols, inner = _clip(site.row, site.col, n_rows, n_cols, heights.shape)
         if np.isfinite(site.antenna):
-            rows, cols, inner = _clip(site.row, site.col, n_rows, n_cols, heights.shape)
             window.fill(np.nan)
             window[inner] = heights[rows, cols]
             counts[rows, cols] += viewshed(window, geometry, site.antenna, receiver_m)[inner]
+        else:  # a site on nodata: what it would cover is unknown, unless another site covers it
+            reached = _disc(n_rows, n_cols, px, py, reach) if reached is None else reached
+            unknown[rows, cols] |= reached[inner]
         if advance is not None:
             advance(1)
-    return _finish(counts, np.isnan(heights), grid, "los", len(table))
+    return _finish(counts, unknown & (counts == 0), grid, "los", len(table))
+
+
+def _disc(n_rows: int, n_cols: int, px: float, py: float, reach: float) -> np.ndarray:
+    dy = np.arange(-n_rows, n_rows + 1)[:, None] * py
+    dx = np.arange(-n_cols, n_cols + 1)[None, :] * px
+    return np.hypot(dx, dy) <= reach
 
 
 def _clip(row: int, col: int, n_rows: int, n_cols: int, shape: tuple[int, int]):
@@ -299,7 +315,8 @@ def write_raster(raster: CoverageRaster, path: str | Path, overwrite: bool = Fal
         ds.update_tags(
             model=raster.model,
             sites=str(raster.sites),
-            values="number of broadband sites covering the pixel (capped at 254); 255 no data",
+            values="number of broadband sites covering the pixel (capped at 254); "
+            "255 unknown (no DEM data)",
             note=PREDICTED_NOTE,
         )
     return target

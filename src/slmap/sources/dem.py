@@ -2,7 +2,9 @@
 
 Only the windows covering the area asked for are read, not whole rasters;
 several tiles are mosaicked (and reprojected to one CRS when they differ).
-Nodata cells become NaN. Heights are sampled bilinearly at points given in
+The size of the window is checked against :data:`MAX_DEM_BYTES` before
+anything is read or allocated. Heights are held as float32; nodata cells
+become NaN. Heights are sampled bilinearly at points given in
 any CRS (they are transformed to the DEM's CRS first), so a DEM in UTM and
 the same DEM in lon/lat give the same answers.
 """
@@ -10,8 +12,8 @@ the same DEM in lon/lat give the same answers.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,9 @@ from slmap.base.errors import InputError
 
 __all__ = [
     "DEM_SUFFIXES",
+    "MAX_DEM_BYTES",
     "Dem",
+    "check_window",
     "dem_files",
     "local_maxima",
     "pixel_coords",
@@ -38,22 +42,78 @@ class Dem:
     Attributes
     ----------
     heights : ndarray
-        2-D float array, NaN where the DEM has no data.
+        2-D float array (float32 when read by :func:`read_dem`), NaN where
+        the DEM has no data.
     transform : affine.Affine
         Pixel (col, row) to DEM coordinates.
     crs : pyproj.CRS
         CRS of the DEM.
     source : str
         The file read.
+
+    Structures derived from the heights (the padded height grid of the line
+    of sight) are built once per DEM through :meth:`derived` and shared by
+    every later call: replace ``heights`` by a new array to change them (an
+    in-place edit of the array is not seen; :func:`read_dem`'s heights are
+    read-only).
     """
 
     heights: np.ndarray
     transform: object
     crs: CRS
     source: str
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, build: Callable[[Dem], object]) -> object:
+        """``build(self)``, computed on the first call for ``name`` and kept.
+
+        Examples
+        --------
+        >>> from affine import Affine
+        >>> d = Dem(np.zeros((2, 2)), Affine(1, 0, 0, 0, -1, 2), CRS(32648), "x")
+        >>> d.derived("n", lambda dem: object()) is d.derived("n", lambda dem: object())
+        True
+        """
+        heights, value = self.cache.get(name, (None, None))
+        if heights is not self.heights:
+            value = build(self)
+            self.cache[name] = (self.heights, value)
+        return value
 
 
 DEM_SUFFIXES = (".tif", ".tiff", ".vrt")
+#: Largest DEM window read, in bytes of float32 heights (2 GiB: 536,870,912 pixels,
+#: e.g. 23,170 × 23,170; Sơn La plus 35 km at 30 m is about 40 million pixels). Reading
+#: one file peaks at about 1.5 times the heights (the nodata mask, a byte a pixel).
+MAX_DEM_BYTES = 2 * 1024**3
+
+
+def check_window(source: str, rows: int, cols: int, limit: int = MAX_DEM_BYTES) -> None:
+    """Refuse a DEM window of more than ``limit`` bytes of float32, before it is allocated.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the window in pixels and bytes, and the limit.
+
+    Examples
+    --------
+    >>> check_window("dem.tif", 1000, 1000)
+    >>> try:
+    ...     check_window("dem.tif", 210_000, 280_000)
+    ... except InputError as exc:
+    ...     print(str(exc)[:59])
+    dem.tif: the DEM window needed is 280,000 × 210,000 pixels
+    """
+    size = int(rows) * int(cols) * 4
+    if size > limit:
+        raise InputError(
+            f"{source}: the DEM window needed is {int(cols):,} × {int(rows):,} pixels "
+            f"({int(rows) * int(cols):,} pixels, {size:,} bytes = {size / 1024**3:.1f} GiB of "
+            f"float32 heights), more than the limit of {limit:,} bytes = "
+            f"{limit / 1024**3:.1f} GiB ({limit // 4:,} pixels); expected a DEM clipped to "
+            "the area, a coarser DEM or fewer/closer sites"
+        )
 
 
 def dem_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -107,7 +167,11 @@ def read_dem(
     at the finest resolution among them; a tile in another CRS than the first
     tile that covers the bounds is reprojected to it on the fly (bilinear
     :class:`~rasterio.vrt.WarpedVRT`). Tiles that do not meet the bounds are
-    not read. Nodata cells, and cells no tile covers, become NaN.
+    not read. Nodata cells, and cells no tile covers, become NaN. Heights
+    are float32.
+
+    The size of the window (or of the mosaic) is computed from the headers
+    and checked against :data:`MAX_DEM_BYTES` before anything is read.
 
     Parameters
     ----------
@@ -119,8 +183,8 @@ def read_dem(
     Raises
     ------
     InputError
-        Missing or unreadable file, a tile without CRS, or no tile overlapping
-        the bounds.
+        Missing or unreadable file, a tile without CRS, no tile overlapping
+        the bounds, or a window larger than :data:`MAX_DEM_BYTES`.
 
     Examples
     --------
@@ -163,6 +227,7 @@ def read_dem(
         except RasterioIOError as exc:
             raise InputError(f"{source}: cannot be read as a DEM ({exc})") from None
         crs = CRS.from_user_input(tiles[0].crs.to_wkt())
+    data.flags.writeable = False  # shared by the structures built from it (Dem.derived)
     return Dem(data, transform, crs, source)
 
 
@@ -185,8 +250,12 @@ def _read_window(ds, bounds_lonlat) -> tuple[np.ndarray, object]:
     if bounds_lonlat is not None:
         want = from_bounds(*_box(ds, bounds_lonlat), transform=ds.transform)
         window = want.round_offsets().round_lengths().intersection(window)
-    data = ds.read(1, window=window, masked=True).astype("float64")
-    return data.filled(np.nan), ds.window_transform(window)
+    check_window(str(ds.name), window.height, window.width)
+    # read in place, then blank the cells the dataset's mask marks as nodata: one float32
+    # array and a byte a pixel of mask (a masked read would hold two float32 copies)
+    data = ds.read(1, window=window, out_dtype="float32")
+    data[ds.read_masks(1, window=window) == 0] = np.nan
+    return data, ds.window_transform(window)
 
 
 def _mosaic(tiles, bounds_lonlat, stack) -> tuple[np.ndarray, object]:
@@ -211,10 +280,27 @@ def _mosaic(tiles, bounds_lonlat, stack) -> tuple[np.ndarray, object]:
             min(east, edges[:, 2].max()),
             min(north, edges[:, 3].max()),
         )
+    _check_mosaic(sources, box)
     data, transform = merge(
-        sources, bounds=box, dtype="float64", nodata=np.nan, indexes=[1], use_highest_res=True
+        sources, bounds=box, dtype="float32", nodata=np.nan, indexes=[1], use_highest_res=True
     )
     return data[0], transform
+
+
+def _check_mosaic(sources, box) -> None:
+    """The mosaic's size from the tiles' headers (finest resolution), checked before merging."""
+    edges = np.array([list(s.bounds) for s in sources])
+    west, south, east, north = box or (
+        edges[:, 0].min(),
+        edges[:, 1].min(),
+        edges[:, 2].max(),
+        edges[:, 3].max(),
+    )
+    xres = min(abs(s.res[0]) for s in sources)
+    yres = min(abs(s.res[1]) for s in sources)
+    rows = max(0, int(np.ceil((north - south) / yres)))
+    cols = max(0, int(np.ceil((east - west) / xres)))
+    check_window(", ".join(str(s.name) for s in sources), rows, cols)
 
 
 def pixel_size_m(dem: Dem) -> float:

@@ -199,14 +199,15 @@ def _text(frame: pd.DataFrame, col: str) -> pd.Series:
     return frame[col].astype(str).str.strip()
 
 
-def _bool_column(frame, col, src, problems, *, required: bool) -> list[bool | None]:
+def _bool_column(frame, col, src, problems, *, required: bool, unknown=None) -> list[bool | None]:
     out: list[bool | None] = []
-    for row, text in zip(frame["row"], _text(frame, col), strict=True):
+    empty_ok = np.zeros(len(frame), dtype=bool) if unknown is None else unknown
+    for i, (row, text) in enumerate(zip(frame["row"], _text(frame, col), strict=True)):
         try:
             value = parse_bool(text)
         except ValueError:
             value = "bad"
-        if value == "bad" or (value is None and required):
+        if value == "bad" or (value is None and required and not empty_ok[i]):
             found = f"'{text}'" if text else "an empty cell"
             problems.append(Problem(src, f"expected yes/no (True/False), found {found}", row, col))
             value = None
@@ -301,12 +302,16 @@ def read_prediction(path: str | Path, *, keep_going: bool = False) -> Prediction
     problems: list[Problem] = []
     frame = pd.DataFrame({"row": cells["row"]})
     frame["village_id"] = _unique_ids(cells, "village_id", src, problems)
-    frame["predicted_mbb"] = _bool_column(cells, "predicted_mbb", src, problems, required=True)
+    # empty is the answer "unknown" of a village without terrain (agreement no_terrain)
+    unknown = (_text(cells, "agreement") == "no_terrain").to_numpy()
+    frame["predicted_mbb"] = _bool_column(
+        cells, "predicted_mbb", src, problems, required=True, unknown=unknown
+    )
     frame["distance_km"] = _float_column(cells, "distance_km", src, problems, low=0.0)
     for col in ("best_site_id", "agreement", "model", "note"):
         frame[col] = _text(cells, col)
     frame = _keep_good(frame, problems, src, "prediction file", keep_going)
-    frame["predicted_mbb"] = frame["predicted_mbb"].astype(bool)
+    frame["predicted_mbb"] = frame["predicted_mbb"].astype("boolean")
     coverage = _read_coverage(path) if has_coverage else None
     return PredictionTable(frame, coverage, src, problems)
 
