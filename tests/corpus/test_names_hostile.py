@@ -10,6 +10,8 @@ candidate, errors naming the option in one line, never a traceback.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,43 @@ def test_report_takes_a_pre_2025_name(inputs, tmp_path):
     result = _run(["report", *inputs, "--out", str(out), "--commune", "Xã Chiềng Xôm"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+#: Village names with maths syntax: matplotlib must draw them as written.
+MATHS_NAMES = [
+    "Bản Giá $5 và $10",
+    r"Bản \alpha_1 ^2",
+    "Bản {Nà} 50% $x^$",
+    r"Bản $\frac{a}{b}$",
+    "Bản A_b^c $$",
+    "Bản ~#&<>",
+]
+
+
+@pytest.fixture
+def maths_inputs(corpus_boundaries: Path, tmp_path: Path) -> list[str]:
+    frame = register().assign(Sóng="2G")
+    frame["Tên bản"] = MATHS_NAMES
+    path = tmp_path / "bản_$x^$.csv"
+    path.write_text(csv_text(frame), encoding="utf-8")
+    return ["--boundaries", str(corpus_boundaries), "--register", str(path), "--no-cache"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_report_draws_names_with_maths_syntax_verbatim(maths_inputs, tmp_path):
+    out = tmp_path / "r.pdf"
+    result = _run(["report", *maths_inputs, "--out", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    flat = " ".join(text.split())
+    for name in [*MATHS_NAMES, "bản_$x^$.csv"]:
+        assert name in flat, name
+
+
+def test_png_map_with_maths_syntax_in_a_file_name(maths_inputs, tmp_path):
+    out = tmp_path / "r.png"
+    result = _run(["report", *maths_inputs, "--out", str(out), "--format", "png"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:4] == b"\x89PNG"

@@ -8,7 +8,8 @@ with villages without mobile broadband then gets a page: a map of the commune
 and the table of those villages ranked by the priority score of
 :func:`slmap.model.ranking.priority_ranking`; a longer table continues on the next
 page. Text is embedded as TrueType (DejaVu Sans, full Vietnamese coverage), so
-it can be searched and extracted. Nothing is written here: the functions
+it can be searched and extracted, and every string is drawn verbatim (no
+maths parsing of ``$``: :data:`RC`). Nothing is written here: the functions
 return bytes and :mod:`slmap.cli` writes them atomically.
 """
 
@@ -39,8 +40,15 @@ __all__ = [
 ROWS_FIRST = 26
 ROWS_MORE = 34
 
-#: matplotlib settings of every report: TrueType fonts embedded (searchable text).
+#: matplotlib settings of every report: TrueType fonts embedded (searchable text), and
+#: every string drawn as written. matplotlib reads text between two ``$`` as maths
+#: ("Bản Giá $5 và $10" came out as "Bản Giá 5và10"; "$x^$" raised) and takes the
+#: setting when a text is made, so every title, cell, label, legend and footer of a
+#: page must be made inside ``matplotlib.rc_context(RC)``, as report_pdf and
+#: report_png do.
 RC = {
+    "text.parse_math": False,
+    "text.usetex": False,
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "font.family": "sans-serif",
