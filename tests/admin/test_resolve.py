@@ -99,3 +99,10 @@ def test_unit_outside_the_communes_drawn_says_so(drawn):
     err = _error("Chiềng Ngần", few, "2025")
     assert "no unit among the communes drawn" in err.lines()[0]
     assert resolve_unit("Chiềng Xôm", few, "2025").codes == ("03664",)
+
+
+def test_suggestions_lead_to_communes_drawn(drawn):
+    few = drawn["2025"][drawn["2025"]["commune_code"].isin(["03646", "03664"])]
+    line = _error("chieng dem", few, "2025").lines()[0]
+    assert "Xã Chiềng Đen" in line  # 2025-03, merged into Phường Chiềng An: drawn
+    assert "Mường" not in _error("muong", few, "2025").lines()[0]

@@ -144,7 +144,16 @@ class _Layouts:
 
     def reaching(self, units: pd.DataFrame) -> pd.DataFrame:
         """The units of other layouts that carry to at least one unit drawn."""
-        keep = [bool(self.carry(row)[0]) for _, row in units.iterrows()]
+        drawn = set(self.drawn["commune_code"])
+        keep = pd.Series(False, index=units.index)
+        for lid in set(units["layout"]):
+            if layouts.is_older(lid, self.layout):
+                cw = self.crosswalk(lid, self.layout)
+                codes = cw.loc[cw["new_code"].isin(drawn), "old_code"]
+            else:
+                cw = self.crosswalk(self.layout, lid)
+                codes = cw.loc[cw["old_code"].isin(drawn), "new_code"]
+            keep |= (units["layout"] == lid) & units["commune_code"].isin(set(codes))
         return units[keep]
 
     def carry(self, row) -> tuple[list[str], str]:
@@ -261,7 +270,11 @@ def _by_name(ctx: _Layouts, text: str, option: str) -> Resolution:
                 f"{_listing(partial)}; pass the code or the full name",
                 "ambiguous",
             )
-    names = list(ctx.drawn["commune_name"]) + [n for o in ctx.others for n in o["commune_name"]]
+    # Only names that lead somewhere drawn are worth suggesting.
+    names = [
+        *ctx.drawn["commune_name"],
+        *(n for o in ctx.others for n in ctx.reaching(o)["commune_name"]),
+    ]
     near = closest(text, names, n=5) or sorted(set(ctx.drawn["commune_name"]))[:5]
     raise _fail(option, f"unknown commune {text!r}; closest: {', '.join(near)}", "unknown_name")
 
