@@ -318,7 +318,7 @@ def resolve_unit(
     >>> drawn = layouts.units("2025")
     >>> r = resolve_unit("Chiềng Ngần", drawn, "2025")
     >>> r.codes, r.note
-    (('03679',), 'Xã Chiềng Ngần (03673, 2023 layout) → merged into Phường Chiềng Sinh (03679)')
+    (('03679',), 'Xã Chiềng Ngần (03673, 2025-03 layout) → merged into Phường Chiềng Sinh (03679)')
     >>> resolve_unit("3673", layouts.units("2023"), "2023").codes
     ('03673',)
     """
