@@ -106,3 +106,16 @@ def test_suggestions_lead_to_communes_drawn(drawn):
     line = _error("chieng dem", few, "2025").lines()[0]
     assert "Xã Chiềng Đen" in line  # 2025-03, merged into Phường Chiềng An: drawn
     assert "Mường" not in _error("muong", few, "2025").lines()[0]
+
+
+def test_name_of_a_unit_drawn_and_of_an_older_unit_elsewhere(drawn):
+    # Phường Chiềng An (2025) and Xã Chiềng Ân (2025-03, Mường La) fold alike.
+    found = resolve_unit("chieng an", drawn["2025"], "2025")
+    assert found.codes == ("03664",)
+    assert "also the name of Xã Chiềng Ân (03832, 2025-03 layout)" in found.note
+    # spelt as written, the older unit is the one meant: carried to its successor
+    found = resolve_unit("Chiềng Ân", drawn["2025"], "2025")
+    assert found.codes == ("03850",) and "Xã Chiềng Ân (03832" in found.note
+    assert resolve_unit("03832", drawn["2025"], "2025").codes == ("03850",)
+    # the same name within one layout stays ambiguous
+    assert "is ambiguous" in _error("Chiềng Ân", drawn["2023"], "2023").lines()[0]

@@ -10,7 +10,10 @@ the 200 of 2025-03, the 75 of 2025), through the crosswalks
 2. A name is matched exactly after :func:`~slmap.base.names.fold` among the
    units drawn, then among the units of the other layouts; a stated unit type
    ("Phường X") separates two units of the same name, and the known spelling
-   variants (:data:`~slmap.base.names.NAME_ALIASES`) count as the name.
+   variants (:data:`~slmap.base.names.NAME_ALIASES`) count as the name. A
+   unit drawn wins; an older unit elsewhere whose name folds alike is named
+   in the note, and is the one taken when only its name is spelt exactly as
+   written, accents included ("Chiềng Ân" is not "Chiềng An").
 3. A unit of an older layout is carried forward along the crosswalk: merged or
    renamed, it resolves to its successor with a note ("Xã Chiềng Ngần →
    merged into Phường Chiềng Sinh"); split between several, the successors
@@ -32,7 +35,15 @@ import pandas as pd
 
 from slmap.admin import crosswalks, layouts
 from slmap.base.errors import InputError, Problem
-from slmap.base.names import NAME_ALIASES, closest, fold, strip_accents, strip_prefix, unit_type
+from slmap.base.names import (
+    NAME_ALIASES,
+    closest,
+    fold,
+    nfc,
+    strip_accents,
+    strip_prefix,
+    unit_type,
+)
 
 __all__ = ["Resolution", "resolve_unit"]
 
@@ -245,11 +256,39 @@ def _by_code(ctx: _Layouts, text: str, option: str) -> Resolution:
     return _carried(ctx, hits[0], code, option)
 
 
+def _as_written(text: str, names: pd.Series) -> pd.Series:
+    """Names equal to ``text`` with their accents (fold drops them: "Chiềng Ân" = "Chiềng An")."""
+    key = nfc(strip_prefix(text)).casefold()
+    return names.map(lambda name: nfc(strip_prefix(str(name))).casefold() == key)
+
+
+def _drawn_first(ctx: _Layouts, text: str, hit, others, option: str) -> Resolution:
+    """A name of one unit drawn, unless only another layout's unit is spelt as written.
+
+    Units of other layouts that fold alike but lead elsewhere are named in the note.
+    """
+    code = hit["commune_code"].iloc[0]
+    # A code of the layout drawn is read as its unit there: name only those that are not.
+    others = others[~others["commune_code"].isin(set(ctx.drawn["commune_code"]))]
+    elsewhere = [row for _, row in others.iterrows() if ctx.carry(row)[0] != [code]]
+    if not elsewhere:
+        return Resolution((code,))
+    away = pd.DataFrame(elsewhere)
+    written = away[_as_written(text, away["commune_name"])]
+    if not _as_written(text, hit["commune_name"]).any() and len(written):
+        return _carried(ctx, written, text, option)
+    also = "; ".join(
+        f"{row['commune_name']} ({row['commune_code']}, {row['layout']} layout)"
+        for _, row in away.drop_duplicates("commune_code").iterrows()
+    )
+    return Resolution((code,), f"{text!r} is also the name of {also}: pass its code for it")
+
+
 def _by_name(ctx: _Layouts, text: str, option: str) -> Resolution:
     hits = _typed(text, pd.concat([_exact(text, u) for u in (ctx.drawn, *ctx.others)]))
     hit = ctx.narrow(hits[~hits["other"]])
     if hit["commune_code"].nunique() == 1:
-        return Resolution((hit["commune_code"].iloc[0],))
+        return _drawn_first(ctx, text, hit, ctx.narrow(hits[hits["other"]]), option)
     if len(hit):
         raise _fail(
             option,
