@@ -141,3 +141,49 @@ def test_sample_priority_and_near(sample_model):
     assert len(ranked) == 123 and ranked.dist_covered_km.notna().all()
     near = query.villages_near(sample_model, 103.9, 21.33, 3)
     assert near.distance_km.is_monotonic_increasing
+
+
+def test_option_errors_name_the_option_not_a_column(model):
+    for call in (
+        lambda: query.villages_without_broadband(model, commune="muong lan x"),
+        lambda: query.villages_without_broadband(model, district="nowhere"),
+        lambda: query.communes_by_metric(model, "no_such_metric"),
+    ):
+        with pytest.raises(InputError) as err:
+            call()
+        assert all(p.column is None for p in err.value.problems)
+        assert err.value.lines()[0].startswith("option --")
+        assert "column" not in err.value.lines()[0]
+
+
+def test_commune_start_of_a_name_lists_the_candidates(model):
+    with pytest.raises(InputError, match=r"ambiguous.*Xã Mường Lạn \(04300, former district"):
+        query.resolve_commune(model, "muong")
+    with pytest.raises(InputError, match=r"Phường Tô Hiệu \(03646.*Xã Tô Hiệu \(03650"):
+        query.resolve_commune(model, "to hi")
+
+
+def test_commune_ambiguity_narrowed_by_the_district(model):
+    out = query.villages_without_broadband(model, commune="to hieu", district="quynh nhai")
+    assert set(out.village_id) == {"V08", "V09"}
+
+
+def test_sample_pre_2025_commune_resolves_to_its_successor(sample_model):
+    old = ranking.priority_ranking(sample_model, commune="Chiềng Ngần")
+    new = ranking.priority_ranking(sample_model, commune="Phường Chiềng Sinh")
+    assert list(old.village_id) == list(new.village_id)
+    assert set(old.commune_code.astype(str)) <= {"03679"}
+    assert any(
+        "Chiềng Ngần" in f and "merged into Phường Chiềng Sinh" in f for f in old.attrs["filters"]
+    )
+    out = query.villages_without_broadband(sample_model, commune="03673")
+    assert set(out.commune_code.astype(str)) <= {"03679"}
+
+
+def test_sample_ambiguous_start_lists_every_commune(sample_model):
+    with pytest.raises(InputError) as err:
+        query.villages_without_broadband(sample_model, commune="muong")
+    line = err.value.lines()[0]
+    names = sample_model.communes["commune_name"]
+    for _, row in sample_model.communes[names.str.startswith("Xã Mường")].iterrows():
+        assert f"{row['commune_name']} ({row['commune_code']}" in line

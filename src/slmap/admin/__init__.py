@@ -6,7 +6,8 @@ Codes and names of communes from ``vietnamadminunits``
 (:mod:`~slmap.admin.layouts`) and their crosswalks
 (:mod:`~slmap.admin.crosswalks`), forward conversion
 (:mod:`~slmap.admin.convert`), layout detection (:mod:`~slmap.admin.detect`),
-dates (:mod:`~slmap.admin.dates`), approximate communes when no boundary file
+dates (:mod:`~slmap.admin.dates`), the one resolver of a commune named
+by a planner in any layout (:mod:`~slmap.admin.resolve`), approximate communes when no boundary file
 is at hand (:mod:`~slmap.admin.approx`, :mod:`~slmap.admin.approx_2023`),
 where boundaries come from (:mod:`~slmap.admin.locate`) and the provinces a
 register covers (:mod:`~slmap.admin.scope`).
@@ -43,6 +44,7 @@ __getattr__, __dir__, __all__ = attach(
         "province_bounds": "scope",
         "province_label": "registry",
         "register_scope": "scope",
+        "resolve_unit": "resolve",
         "villages_forward": "convert",
     },
 )

@@ -9,8 +9,10 @@ the full rows asked for plus any computed column, and records in ``.attrs``:
     The columns worth showing on screen, in order.
 
 Names (communes, former districts) match accent-, case- and
-whitespace-insensitively through :func:`slmap.base.names.fold`; an unknown or
-ambiguous name raises :class:`~slmap.base.errors.InputError` listing the closest
+whitespace-insensitively through :func:`slmap.base.names.fold`; a commune is
+resolved by the one rule of :func:`slmap.admin.resolve.resolve_unit` (names and
+codes of every layout). An unknown or ambiguous name raises
+:class:`~slmap.base.errors.InputError` naming the option and listing the
 candidates. Missing data stays NaN/NA ("no data"), never 0.
 """
 
@@ -21,9 +23,9 @@ import math
 import geopandas as gpd
 import pandas as pd
 
-from slmap.admin.conversion_2025 import convert_codes
+from slmap.admin.resolve import Resolution, resolve_unit
 from slmap.base.errors import InputError, Problem
-from slmap.base.names import closest, fold, match_names
+from slmap.base.names import closest, fold
 from slmap.model.validate_geometry import VIETNAM_BOUNDS
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "VILLAGE_DISPLAY",
     "check_point",
     "communes_by_metric",
+    "find_commune",
     "resolve_commune",
     "resolve_district",
     "result_frame",
@@ -69,55 +72,54 @@ def result_frame(frame: pd.DataFrame, filters: list[str], display: list[str]) ->
     return out
 
 
-def _suggest(kind: str, text: str, names: list[str]) -> InputError:
+def _suggest(option: str, what: str, text: str, names: list[str]) -> InputError:
     near = closest(text, names, n=5) or sorted(set(names))[:5]
-    msg = f"unknown {kind} {text!r}; closest: {', '.join(near)}"
-    return InputError(msg, [Problem("query", msg, column=kind, kind="unknown_name")])
+    msg = f"unknown {what} {text!r}; closest: {', '.join(near)}"
+    return InputError(
+        f"option {option}: {msg}", [Problem(f"option {option}", msg, kind="unknown_name")]
+    )
+
+
+def find_commune(model, text: str, *, district: str | None = None) -> Resolution:
+    """Resolve a commune name or code of any layout to the model's communes.
+
+    The one rule is :func:`slmap.admin.resolve.resolve_unit`: a code or name
+    of the layout drawn, or of another layout (2023, 2025-03, 2025) carried
+    along the crosswalks with a note; ambiguous names, the start of several
+    names and split units list their candidates. ``district`` (a former
+    district) narrows an ambiguous name.
+
+    Examples
+    --------
+    >>> find_commune(load_coverage(), "Chiềng Ngần").note  # doctest: +SKIP
+    'Xã Chiềng Ngần (03673, 2025-03 layout) → merged into Phường Chiềng Sinh (03679)'
+    """
+    provenance = model.provenance
+    return resolve_unit(
+        text,
+        model.communes,
+        getattr(provenance, "layout", "2025"),
+        getattr(provenance, "province_codes", ("14",)),
+        district=district,
+    )
 
 
 def resolve_commune(model, text: str) -> list[str]:
-    """Return the commune code(s) a name or code designates.
-
-    A 5-digit code matches a current code, or an old (pre-2025) code through
-    the villages' ``commune_code_old``; a name matches exactly after
-    :func:`~slmap.base.names.fold`, and a stated unit type ("Phường X") separates
-    two units of the same name.
+    """Return the commune code(s) a name or code designates (see :func:`find_commune`).
 
     Raises
     ------
     InputError
-        Unknown name or code, or a name shared by several communes (listing
-        them with their codes so the planner can pass the code).
+        Unknown name or code, a name shared by several communes or the start
+        of several names (listing them with their codes and former
+        districts), or a former unit split between several communes.
 
     Examples
     --------
     >>> resolve_commune(model, "sop cop")  # doctest: +SKIP
     ['04285']
     """
-    text = str(text).strip()
-    communes = model.communes
-    codes = communes["commune_code"].astype(str)
-    names = dict(zip(codes, communes["commune_name"], strict=True))
-    if text.isdigit():
-        code = text.zfill(5)
-        if code in names:
-            return [code]
-        new = convert_codes([code])["new_code"].iloc[0]
-        if isinstance(new, str) and new in names:
-            return [new]
-        msg = f"no commune has code {code} (in the 2025 or the pre-2025 list)"
-        raise InputError(
-            f"unknown commune code {text!r}",
-            [Problem("query", msg, column="commune", kind="unknown")],
-        )
-    result = match_names({text: (text, "")}, [(c, n, "") for c, n in names.items()])
-    if text in result.matched:
-        return [result.matched[text]]
-    if text in result.ambiguous:
-        listed = ", ".join(f"{names[c]} ({c})" for c in result.ambiguous[text])
-        msg = f"commune {text!r} is ambiguous: {listed}; pass the code"
-        raise InputError(msg, [Problem("query", msg, column="commune", kind="ambiguous")])
-    raise _suggest("commune", text, list(names.values()))
+    return list(find_commune(model, text).codes)
 
 
 def resolve_district(model, text: str) -> str:
@@ -139,9 +141,15 @@ def resolve_district(model, text: str) -> str:
     if len(names) == 1:
         return names[0]
     if len(names) > 1:
-        msg = f"district {text!r} is ambiguous: {', '.join(names)}"
-        raise InputError(msg, [Problem("query", msg, column="district", kind="ambiguous")])
-    raise _suggest("district", text, list(pairs["district_name"]))
+        codes = hit.groupby("district_name")["district_code"].agg(
+            lambda c: ", ".join(sorted(set(map(str, c))))
+        )
+        listed = "; ".join(f"{n} ({codes[n]})" for n in names)
+        msg = f"district {text!r} names several former districts: {listed}; pass the code"
+        raise InputError(
+            f"option --district: {msg}", [Problem("option --district", msg, kind="ambiguous")]
+        )
+    raise _suggest("--district", "former district", text, list(pairs["district_name"]))
 
 
 def _scope(model, commune: str | None, district: str | None) -> tuple[pd.Series, list[str]]:
@@ -149,13 +157,16 @@ def _scope(model, commune: str | None, district: str | None) -> tuple[pd.Series,
     mask = pd.Series(True, index=villages.index)
     filters: list[str] = []
     if commune is not None:
-        codes = resolve_commune(model, commune)
+        found = find_commune(model, commune, district=district)
+        codes = list(found.codes)
         mask &= villages["commune_code"].astype(str).isin(codes)
         names = model.communes.set_index(model.communes["commune_code"].astype(str))
         shown = ", ".join(
             f"{names.loc[c, 'commune_name']} ({c})" for c in codes if c in names.index
         )
         filters.append(f"commune = {shown}")
+        if found.note:
+            filters.append(f"commune asked for: {found.note}")
     if district is not None:
         name = resolve_district(model, district)
         mask &= villages["district_name"] == name
@@ -258,7 +269,7 @@ def communes_by_metric(
     """
     columns = _metric_columns(model)
     if metric not in columns:
-        raise _suggest("metric", metric, columns)
+        raise _suggest("--metric", "metric", metric, columns)
     values = pd.to_numeric(model.communes[metric], errors="coerce").astype(float)
     mask = pd.Series(True, index=model.communes.index)
     filters: list[str] = []

@@ -66,12 +66,15 @@ def priority_ranking(
     )
     filters = [f for f in base.attrs["filters"] if not f.startswith("sorted by")]
     dist = _nearest_covered_km(model.villages, base).round(3)
-    power = base["grid_power"].astype("boolean")
+    # A register without a grid power column says nothing: unknown, never "on the grid".
+    unknown = pd.Series(pd.NA, index=base.index, dtype="boolean")
+    power = base["grid_power"].astype("boolean") if "grid_power" in base else unknown
     cost_power = power.map(lambda v: POWER_COST[None if v is pd.NA else bool(v)]).astype(float)
     cost_distance = (dist / DISTANCE_STEP_KM).round(3)
     cost_index = 1.0 + cost_distance.fillna(0.0) + cost_power
     households = pd.to_numeric(base["households"], errors="coerce").astype(float)
     frame = base.assign(
+        grid_power=power,
         dist_covered_km=dist,
         cost_distance=cost_distance,
         cost_power=cost_power,

@@ -8,7 +8,8 @@ with villages without mobile broadband then gets a page: a map of the commune
 and the table of those villages ranked by the priority score of
 :func:`slmap.model.ranking.priority_ranking`; a longer table continues on the next
 page. Text is embedded as TrueType (DejaVu Sans, full Vietnamese coverage), so
-it can be searched and extracted. Nothing is written here: the functions
+it can be searched and extracted, and every string is drawn verbatim (no
+maths parsing of ``$``: :data:`RC`). Nothing is written here: the functions
 return bytes and :mod:`slmap.cli` writes them atomically.
 """
 
@@ -39,8 +40,15 @@ __all__ = [
 ROWS_FIRST = 26
 ROWS_MORE = 34
 
-#: matplotlib settings of every report: TrueType fonts embedded (searchable text).
+#: matplotlib settings of every report: TrueType fonts embedded (searchable text), and
+#: every string drawn as written. matplotlib reads text between two ``$`` as maths
+#: ("Bản Giá $5 và $10" came out as "Bản Giá 5và10"; "$x^$" raised) and takes the
+#: setting when a text is made, so every title, cell, label, legend and footer of a
+#: page must be made inside ``matplotlib.rc_context(RC)``, as report_pdf and
+#: report_png do.
 RC = {
+    "text.parse_math": False,
+    "text.usetex": False,
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "font.family": "sans-serif",
@@ -152,15 +160,17 @@ def plan_pages(ranking: pd.DataFrame, codes: list[str]) -> list[ReportPage]:
     return pages
 
 
-def _communes_to_show(model, ranking: pd.DataFrame, commune: str | None) -> list[str]:
+def _communes_to_show(model, ranking: pd.DataFrame, commune: str | None) -> tuple[list[str], str]:
+    """The communes of the pages, and how ``commune`` was resolved when another layout's."""
     if commune is not None:
-        return q.resolve_commune(model, commune)
+        found = q.find_commune(model, commune)
+        return list(found.codes), found.note or ""
     with_uncovered = set(ranking["commune_code"].astype(str))
     frame = model.communes.assign(_code=model.communes["commune_code"].astype(str))
     frame = frame.loc[frame["_code"].isin(with_uncovered)]
     order = ["district_name", "commune_name"] if "district_name" in frame else ["commune_name"]
     frame = frame.assign(**{f"_{c}": frame[c].astype(str).map(fold) for c in order})
-    return frame.sort_values([f"_{c}" for c in order])["_code"].tolist()
+    return frame.sort_values([f"_{c}" for c in order])["_code"].tolist(), ""
 
 
 def report_pdf(model, *, lang: str = "vi", commune: str | None = None) -> bytes:
@@ -173,8 +183,10 @@ def report_pdf(model, *, lang: str = "vi", commune: str | None = None) -> bytes:
     lang : {"vi", "en"}, default "vi"
         Language of every label.
     commune : str, optional
-        Name (any accents/case) or GSO code: the report holds the cover and
-        that commune's pages only.
+        Name (any accents/case) or GSO code of any layout, resolved by
+        :func:`slmap.model.query.find_commune`: the report holds the cover and
+        that commune's pages only; a unit of another layout is named, with
+        what became of it, under each page's title.
 
     Returns
     -------
@@ -199,8 +211,10 @@ def report_pdf(model, *, lang: str = "vi", commune: str | None = None) -> bytes:
     from slmap.report import pages as rp
 
     ranking = priority_ranking(model)
-    pages = plan_pages(ranking, _communes_to_show(model, ranking, commune))
+    codes, note = _communes_to_show(model, ranking, commune)
+    pages = plan_pages(ranking, codes)
     sheet = rp.Sheet.of(model, ranking, lang, n_pages=1 + len(pages))
+    sheet.asked = note
     buffer = io.BytesIO()
     with matplotlib.rc_context(RC), PdfPages(buffer, metadata=sheet.pdf_metadata()) as pdf:
         figure = rp.cover_page(sheet, summary_figures(model))

@@ -52,6 +52,8 @@ class Sheet:
     communes: gpd.GeoDataFrame
     classes: Classification
     aspect: float
+    #: How the commune asked for was resolved, when it was another layout's unit.
+    asked: str = ""
 
     @classmethod
     def of(cls, model, ranking: pd.DataFrame, lang: str, n_pages: int) -> Sheet:
@@ -361,7 +363,7 @@ def commune_page(sheet: Sheet, page, number: int) -> Figure:
         title += " " + sheet.t("report_continued", part=page.part, parts=page.parts)
     district = row.get("district_name")
     bits = [str(district) if isinstance(district, str) else "", sheet.province_text()]
-    bits.append(sheet.date_text())
+    bits += [sheet.date_text(), sheet.asked]
     fig = _frame(sheet, title, " · ".join(b for b in bits if b), page=number)
     head = sheet.t("report_uncovered_in", n=sheet.number(page.total))
     if page.total == 0:
