@@ -17,6 +17,7 @@ import shapely
 from slmap.base.errors import InputError, Problem
 from slmap.sources.boundary_fields import district_in_description, recognise_fields
 from slmap.sources.boundary_set import BoundarySet
+from slmap.sources.characters import clean_frame
 from slmap.sources.upstream_json import read_upstream_json
 
 __all__ = ["BoundarySet", "district_in_description", "read_boundaries"]
@@ -143,8 +144,9 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
     except Exception as exc:
         raise InputError(f"{src}: GDAL cannot read layer {layer or 0!r} ({_short(exc)})") from None
     _check_polygons(gdf, src)
+    gdf, removed = clean_frame(gdf, src, 1)
     gdf, crs_problems = _to_wgs84(gdf, src)
-    return gdf, problems + crs_problems
+    return gdf, problems + removed + crs_problems
 
 
 def _check_shapefile_parts(path: Path) -> None:

@@ -23,6 +23,7 @@ from slmap.base.errors import InputError, Problem
 from slmap.base.names import nfc
 from slmap.base.progress import progress_steps
 from slmap.base.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
+from slmap.sources.characters import Removed, forbidden_problem, remove_forbidden
 from slmap.sources.encodings import decode_text, legacy_message
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.table_layout import (
@@ -270,6 +271,7 @@ def read_table(
             cells, enc, found = _read_csv_cells(raw, encoding, src, columns)
         problems += found
         step()
+        cells, removed = remove_forbidden(cells)
         cells = _normalise(cells)
         step()
         legacy = (
@@ -279,8 +281,20 @@ def read_table(
             raise InputError(f"{src}: {legacy}")
         table = _shape(cells, columns, src, what, problems, overflow=enc is not None)
         step()
+    if removed is not None:
+        table.problems.append(_removed_problem(table, removed))
     table.encoding = enc
     return table
+
+
+def _removed_problem(table: TableRead, removed: Removed) -> Problem:
+    """The warning for forbidden characters, naming the column by its header as written."""
+    names = [c for c in table.frame.columns if c not in ("row", OVERFLOW)]
+    if removed.column < len(names):
+        column = table.headers.get(names[removed.column], names[removed.column])
+    else:
+        column = f"column {removed.column + 1}"
+    return forbidden_problem(table.source, removed, removed.row + 1, column)
 
 
 def _shape(

@@ -34,6 +34,7 @@ import pandas as pd
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import fold, nfc
 from slmap.base.schema import canonical_header
+from slmap.sources.characters import clean_frame
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.tables import TableRead
@@ -177,15 +178,18 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     if not text.strip():
         raise InputError(f"{src}: the file is empty; expected a list of villages with a header")
     best = max(_DELIMITERS, key=lambda d: _delimiter_score(text, d))
-    rows = [[nfc(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=best)]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
     width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems)
+    grid, found = clean_frame(pd.DataFrame([r + [""] * (width - len(r)) for r in rows]), src, 1)
+    rows = [[nfc(v) for v in r] for r in grid.to_numpy().tolist()]
+    return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems + found)
 
 
 def _read_excel(path: Path, sheet: str | None) -> _Sheet:
     """Cells of the sheet, and the same cells with every merged range filled."""
     frame, problems = read_excel_cells(path, sheet, lambda f: _find_header(_grid(f)) is not None)
+    frame, found = clean_frame(frame, str(path), 1)
+    problems += found
     raw = _grid(frame)
     if looks_like_tcvn3(" ".join({v for row in raw for v in row})):
         raise InputError(f"{path}: {TCVN3_MESSAGE}")
