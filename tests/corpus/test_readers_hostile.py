@@ -29,6 +29,18 @@ def _forbidden() -> str:
     return csv_text(frame)
 
 
+def _stray_quote() -> str:
+    lines = csv_text(register(26)).split("\r\n")
+    lines[3] = lines[3].replace("Bản", '"Bản', 1)  # row 4 opens a quote nothing closes
+    return "\r\n".join(lines)
+
+
+def _long_note(size: int) -> str:
+    frame = register().assign(**{"Ghi chú": ""})
+    frame.loc[4, "Ghi chú"] = "ghi chú dài " * (size // 12)
+    return csv_text(frame)
+
+
 CASES = [
     Case(
         "forbidden_characters",
@@ -40,6 +52,26 @@ CASES = [
             r"6 loaded",
         ],
         absent=[r"removed \d+ character.*\n.*removed \d+ character"],
+    ),
+    Case(
+        "stray_quote_keep_going",
+        csv_file("stray.csv", _stray_quote(), args=("--keep-going",)),
+        1,
+        [
+            r"error: .*stray\.csv: row 4, column 'Tên bản' \(B\): a quote \(\"\) opens a "
+            r"cell that runs over 24 lines.*a stray quote\?"
+        ],
+        absent=[r"rows read", r"field larger than field limit"],
+    ),
+    Case("long_cell_under_the_limit", csv_file("long.csv", _long_note(900_000)), 0, [r"6 loaded"]),
+    Case(
+        "cell_over_the_limit",
+        csv_file("huge.csv", _long_note(1_100_000)),
+        1,
+        [
+            r"huge\.csv: row 6, column 'Ghi chú' \(H\): a cell of 1,0\d\d,\d{3} characters; "
+            r"expected at most 1,048,576 \(1 MiB\)"
+        ],
     ),
 ]
 

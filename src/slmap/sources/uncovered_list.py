@@ -35,6 +35,7 @@ from slmap.base.errors import InputError, Problem
 from slmap.base.names import fold, nfc
 from slmap.base.schema import canonical_header
 from slmap.sources.characters import clean_frame
+from slmap.sources.csv_cells import check_split, split_text
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.tables import TableRead
@@ -178,9 +179,11 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     if not text.strip():
         raise InputError(f"{src}: the file is empty; expected a list of villages with a header")
     best = max(_DELIMITERS, key=lambda d: _delimiter_score(text, d))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+    rows = split_text(text, best, src)
     width = max(len(r) for r in rows)
-    grid, found = clean_frame(pd.DataFrame([r + [""] * (width - len(r)) for r in rows]), src, 1)
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    check_split(cells, src, (), best)
+    grid, found = clean_frame(cells, src, 1)
     rows = [[nfc(v) for v in r] for r in grid.to_numpy().tolist()]
     return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems + found)
 
