@@ -6,12 +6,18 @@ through ``slmap validate`` and check the values loaded (see ``_registers.py``).
 
 from __future__ import annotations
 
+import math
+import re
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
-from ._build import COMMUNE_NAMES, Case, csv_text, register
+from ._build import COMMUNE_NAMES, Case, csv_text, register, run, squares
 from ._registers import check_register_case, csv_file
 
 
@@ -79,3 +85,33 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_case(case: Case, tmp_path: Path, corpus_boundaries: Path) -> None:
     check_register_case(case, tmp_path, corpus_boundaries)
+
+
+def _squares_with(value: float) -> Callable[[Path], list[str]]:
+    """The corpus squares as a GeoPackage, the second with one vertex's x set to ``value``."""
+
+    def build(folder: Path) -> list[str]:
+        gdf = squares()
+        coords = np.array(gdf.geometry.iloc[1].exterior.coords)
+        coords[2, 0] = value
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf.loc[1, "geometry"] = shapely.Polygon(coords)
+            gdf.to_file(folder / "communes.gpkg")
+        (folder / "v.csv").write_text(csv_text(register()), encoding="utf-8")
+        return ["--register", str(folder / "v.csv"), "--boundaries", str(folder / "communes.gpkg")]
+
+    return build
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_boundary_coordinates_that_are_not_numbers_are_named(value, tmp_path: Path) -> None:
+    out = run(_squares_with(value)(tmp_path))
+    assert out.exit_code == 1, out.stderr
+    assert re.search(
+        r"^error: .*communes\.gpkg: feature 2 \(03664 Phường Chiềng An\), column 'geometry': "
+        r"1 coordinate\(s\) not finite \(vertex 3: x -?(nan|inf)",
+        out.stderr,
+        re.M,
+    ), out.stderr
+    assert all(re.match(r"(error|warning)", line) for line in out.stderr.splitlines()), out.stderr
