@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,3 +116,21 @@ def test_boundary_coordinates_that_are_not_numbers_are_named(value, tmp_path: Pa
         re.M,
     ), out.stderr
     assert all(re.match(r"(error|warning)", line) for line in out.stderr.splitlines()), out.stderr
+
+
+def test_a_kmz_that_would_inflate_absurdly_is_refused_before_inflating(tmp_path: Path) -> None:
+    kmz = tmp_path / "communes.kmz"
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("doc.kml", "w") as kml:
+        kml.write(b'<?xml version="1.0"?><kml>')
+        for _ in range(5):
+            kml.write(b" " * (20 << 20))
+        kml.write(b"</kml>")
+    (tmp_path / "v.csv").write_text(csv_text(register()), encoding="utf-8")
+    out = run(["--register", str(tmp_path / "v.csv"), "--boundaries", str(kmz)])
+    assert out.exit_code == 1
+    assert re.fullmatch(
+        r"error: .*communes\.kmz: the KMZ file is 0\.1 MiB compressed but its members declare "
+        r"100\.0 MiB uncompressed \([\d,]+ times\); expected at most 200 times above 64\.0 MiB "
+        r"\(a zip bomb\?\)\n",
+        out.stderr,
+    ), out.stderr

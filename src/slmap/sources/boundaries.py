@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from slmap.base.errors import InputError, Problem
+from slmap.sources.archives import check_archive
 from slmap.sources.boundary_fields import (
     CODE_FIELDS,
     NAME_FIELDS,
@@ -96,6 +97,8 @@ def read_boundaries(
 
 def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     suffix = path.suffix.lower()
+    if suffix in (".kmz", ".zip"):
+        check_archive(path, "KMZ file" if suffix == ".kmz" else "zip file")
     if suffix == ".kmz":
         try:
             with zipfile.ZipFile(path) as zf:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from slmap.base.errors import InputError, Problem
 from slmap.base.values import is_missing
+from slmap.sources.archives import check_archive
 
 __all__ = ["read_excel_cells"]
 
@@ -58,6 +59,8 @@ def read_excel_cells(
             f"{src}: is not an Excel workbook (an .xlsx file is a zip archive); if it is text, "
             "give it a .csv name"
         )
+    else:
+        check_archive(path, "Excel workbook")
     try:
         book = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
     except Exception as exc:  # openpyxl/xlrd raise many kinds
