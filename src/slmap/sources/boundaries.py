@@ -97,21 +97,31 @@ def read_boundaries(
 
 def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     suffix = path.suffix.lower()
-    if suffix in (".kmz", ".zip"):
-        check_archive(path, "KMZ file" if suffix == ".kmz" else "zip file")
     if suffix == ".kmz":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                kmls = [
-                    n for n in zf.namelist() if n.lower().endswith(".kml") and not _resource_fork(n)
-                ]
-        except zipfile.BadZipFile:
-            raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
-        if not kmls:
-            raise InputError(f"{path}: the KMZ holds no .kml file")
-        return f"/vsizip/{path}/{kmls[0]}", []
-    if suffix != ".zip":
-        return str(path), []
+        return _kmz_path(path), []
+    if suffix == ".zip":
+        return _zip_path(path), []
+    return str(path), []
+
+
+def _kmz_path(path: Path) -> str:
+    """The GDAL path of the first KML inside a KMZ, its declared size checked first."""
+    check_archive(path, "KMZ file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            kmls = [
+                n for n in zf.namelist() if n.lower().endswith(".kml") and not _resource_fork(n)
+            ]
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
+    if not kmls:
+        raise InputError(f"{path}: the KMZ holds no .kml file")
+    return f"/vsizip/{path}/{kmls[0]}"
+
+
+def _zip_path(path: Path) -> str:
+    """The GDAL path of a zipped Shapefile (or any zip), its declared size checked first."""
+    check_archive(path, "zip file")
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -120,7 +130,7 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     names = [n for n in names if not _resource_fork(n)]
     shps = [n for n in names if n.lower().endswith(".shp")]
     if not shps:
-        return f"/vsizip/{path}", []
+        return f"/vsizip/{path}"
     if len(shps) > 1:
         raise InputError(
             f"{path}: holds {len(shps)} Shapefiles ({', '.join(shps)}); "
@@ -135,7 +145,7 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
             f"{path}: the Shapefile {shps[0]} is incomplete: missing {', '.join(missing)} "
             "(a Shapefile needs .shp, .shx, .dbf and, for the coordinate system, .prj)"
         )
-    return f"/vsizip/{path}/{shps[0]}", []
+    return f"/vsizip/{path}/{shps[0]}"
 
 
 def _resource_fork(name: str) -> bool:
