@@ -9,6 +9,9 @@ compares them cell for cell. Both are checked the same way afterwards:
   instead of rows merged into one cell;
 - a cell longer than :data:`CELL_LIMIT` characters is an error naming row and
   column (the :mod:`csv` module's own limit, 128 KiB, is lifted while reading).
+
+Then the formula guard slmap's CSV writers add (:mod:`slmap.base.formulas`) is
+removed from every text cell, so slmap's own CSV reads back exactly.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from contextlib import contextmanager
 import pandas as pd
 
 from slmap.base.errors import InputError, Problem
+from slmap.base.formulas import unguard_cell
 from slmap.base.schema import Column, canonical_header
 from slmap.sources.characters import column_letter
 from slmap.sources.encodings import decode_text
@@ -34,6 +38,7 @@ __all__ = [
     "read_csv_cells",
     "split_rows",
     "split_text",
+    "unguard_frame",
 ]
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -92,7 +97,7 @@ def read_csv_cells(
         if cells is None:
             cells = frame_of(split_text(text, delimiter, src))
     check_split(cells, src, columns, delimiter)
-    return cells, enc, problems
+    return unguard_frame(cells), enc, problems
 
 
 @contextmanager
@@ -118,6 +123,34 @@ def split_text(text: str, delimiter: str, src: str) -> list[list[str]]:
             return split_rows(text, delimiter)
         except csv.Error as exc:
             raise InputError(f"{src}: not a readable CSV file ({exc})") from None
+
+
+def unguard_frame(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell with the formula guard slmap's CSV writers add removed.
+
+    :func:`slmap.base.formulas.unguard_cell` on each cell that starts with an
+    apostrophe, so a CSV slmap wrote reads back exactly (``'=1+1`` is ``=1+1``,
+    ``''=x`` is ``'=x``); other cells are not touched.
+
+    Examples
+    --------
+    >>> unguard_frame(pd.DataFrame({"a": ["'=1+1", "'-", "''=x", "'Bản", "-5"]}))["a"].tolist()
+    ['=1+1', '-', "'=x", "'Bản", '-5']
+    """
+    out = cells
+    for j, col in enumerate(cells.columns):
+        values = cells[col]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            continue
+        guarded = values.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+        if not guarded.any():
+            continue
+        if out is cells:
+            out = cells.copy()
+        fixed = values.copy()
+        fixed[guarded] = values[guarded].map(unguard_cell)
+        out.isetitem(j, fixed)
+    return out
 
 
 def check_split(cells: pd.DataFrame, src: str, columns: tuple[Column, ...], delimiter: str) -> None:

@@ -31,6 +31,7 @@ from slmap.base.errors import InputError, Problem
 from slmap.base.schema import Column
 from slmap.base.values import parse_bool, parse_float
 from slmap.sources.characters import clean_frame
+from slmap.sources.csv_cells import unguard_frame
 from slmap.sources.prediction_cells import COVERAGE_LAYER, gpkg_layers, read_cells
 
 __all__ = [
@@ -315,7 +316,7 @@ def _read_plan_villages(path: Path, keep_going: bool, problems: list[Problem]) -
     missing = [c.name for c in _PLAN_VILLAGE_COLUMNS if c.required and c.name not in cells]
     if missing:
         raise InputError(f"{src}: missing required column(s) {', '.join(missing)}")
-    cells, found = clean_frame(cells, src, 2)
+    cells, found = clean_frame(unguard_frame(cells), src, 2)
     cells["row"] = np.arange(2, len(cells) + 2)
     frame = pd.DataFrame({"row": cells["row"]})
     frame["village_id"] = _unique_ids(cells, "village_id", src, found)

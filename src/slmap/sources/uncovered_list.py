@@ -35,7 +35,7 @@ from slmap.base.errors import InputError, Problem
 from slmap.base.names import fold, nfc
 from slmap.base.schema import canonical_header
 from slmap.sources.characters import clean_frame
-from slmap.sources.csv_cells import check_split, split_text
+from slmap.sources.csv_cells import check_split, split_text, unguard_frame
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
 from slmap.sources.excel import read_excel_sheet
 from slmap.sources.tables import TableRead
@@ -159,7 +159,7 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     width = max(len(r) for r in rows)
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     check_split(cells, src, (), best)
-    grid, found = clean_frame(cells, src, 1)
+    grid, found = clean_frame(unguard_frame(cells), src, 1)
     rows = [[nfc(v) for v in r] for r in grid.to_numpy().tolist()]
     return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems + found)
 
