@@ -30,6 +30,7 @@ __all__ = ["FORBIDDEN", "Removed", "clean_frame", "forbidden_problem", "remove_f
 
 #: One character XML 1.0 and XLSX cannot hold.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ARROW_FORBIDDEN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,10 @@ def remove_forbidden(cells: pd.DataFrame) -> tuple[pd.DataFrame, Removed | None]
         values = cells[col]
         if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
             continue
+        if not _may_hold(values):
+            continue
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         texts = [u if isinstance(u, str) else "" for u in uniques]
-        if FORBIDDEN.search("".join(texts)) is None:
-            continue
         per_unique = np.array([len(FORBIDDEN.findall(t)) for t in texts])
         found = per_unique[codes]
         hit = found.nonzero()[0]
@@ -72,6 +73,18 @@ def remove_forbidden(cells: pd.DataFrame) -> tuple[pd.DataFrame, Removed | None]
     if first is None:
         return cells, None
     return out, Removed(count, first[0], first[1])
+
+
+def _may_hold(values: pd.Series) -> bool:
+    """Whether a text column holds a forbidden character, in one vectorised scan.
+
+    Arrow-backed text cannot hold surrogates, and its regular expressions
+    (RE2) are given the other characters as escapes.
+    """
+    if getattr(values.dtype, "storage", None) == "pyarrow":
+        return bool(values.str.contains(_ARROW_FORBIDDEN, regex=True).fillna(False).any())
+    texts = [u for u in pd.unique(values.to_numpy(dtype=object)) if isinstance(u, str)]
+    return FORBIDDEN.search("".join(texts)) is not None
 
 
 def _clean(value: object) -> object:

@@ -26,7 +26,7 @@ import pandas as pd
 from slmap.base.errors import InputError, Problem
 from slmap.base.formulas import unguard_cell
 from slmap.base.schema import Column, canonical_header
-from slmap.sources.characters import column_letter
+from slmap.sources.characters import FORBIDDEN, column_letter
 from slmap.sources.encodings import decode_text
 from slmap.sources.table_layout import HEADER_SCAN_ROWS, find_header
 
@@ -80,8 +80,12 @@ def frame_of(rows: list[list[str]]) -> pd.DataFrame:
 
 def read_csv_cells(
     raw: bytes, encoding: str | None, src: str, columns: tuple[Column, ...]
-) -> tuple[pd.DataFrame, str, list[Problem]]:
+) -> tuple[pd.DataFrame, str, list[Problem], bool]:
     """Decode and split a CSV file into cells (text), checked for stray quotes and long cells.
+
+    The last value tells whether the text holds no character of
+    :data:`slmap.sources.characters.FORBIDDEN` (one scan of the whole text, so
+    the cells need not be searched one by one).
 
     Raises
     ------
@@ -96,8 +100,9 @@ def read_csv_cells(
         cells = fast_cells(text, delimiter)
         if cells is None:
             cells = frame_of(split_text(text, delimiter, src))
-    check_split(cells, src, columns, delimiter)
-    return unguard_frame(cells), enc, problems
+    if '"' in text or len(text) > CELL_LIMIT:  # else no cell can span lines or be too long
+        check_split(cells, src, columns, delimiter)
+    return unguard_frame(cells), enc, problems, FORBIDDEN.search(text) is None
 
 
 @contextmanager
@@ -140,7 +145,7 @@ def unguard_frame(cells: pd.DataFrame) -> pd.DataFrame:
     out = cells
     for j, col in enumerate(cells.columns):
         values = cells[col]
-        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        if not _texts(values):
             continue
         guarded = values.str.startswith("'").fillna(False).to_numpy(dtype=bool)
         if not guarded.any():
@@ -171,30 +176,36 @@ a stray quote? Quote the whole cell and double the quotes inside it (""), or rem
     least = max(2, (width - 1) // 2)
     for j, col in enumerate(cells.columns):
         values = cells[col]
-        uniques = [u for u in pd.unique(values) if isinstance(u, str)]
-        joined = "\x00".join(uniques)
-        if any(b in joined for b in _LINE_BREAKS):
-            for u in uniques:
-                lines = u.splitlines()
-                inner = next((x for x in lines[1:] if x.count(delimiter) >= least), None)
-                if inner is None:
-                    continue
-                i = int((values == u).to_numpy().nonzero()[0][0])
-                raise InputError(
-                    f'{src}: row {i + 1}, column {_label(cells, columns, j)}: a quote (") '
-                    f"opens a cell that runs over {len(lines)} lines, and line "
-                    f"{lines.index(inner) + 1} of it looks like a whole row ({inner[:60]!r}); "
-                    "a stray quote? Quote the whole cell and double the quotes inside it "
-                    '(""), or remove the quote'
-                )
-        longest = max(map(len, uniques), default=0)
-        if longest > CELL_LIMIT:
-            i = int((values.str.len() > CELL_LIMIT).to_numpy().nonzero()[0][0])
+        if not _texts(values):
+            continue
+        breaks = values.str.contains("\n", regex=False) | values.str.contains("\r", regex=False)
+        breaks = breaks.fillna(False).to_numpy(dtype=bool)
+        for u in pd.unique(values[breaks].to_numpy(dtype=object)) if breaks.any() else ():
+            lines = u.splitlines()
+            inner = next((x for x in lines[1:] if x.count(delimiter) >= least), None)
+            if inner is None:
+                continue
+            i = int((values == u).to_numpy().nonzero()[0][0])
+            raise InputError(
+                f'{src}: row {i + 1}, column {_label(cells, columns, j)}: a quote (") '
+                f"opens a cell that runs over {len(lines)} lines, and line "
+                f"{lines.index(inner) + 1} of it looks like a whole row ({inner[:60]!r}); "
+                "a stray quote? Quote the whole cell and double the quotes inside it "
+                '(""), or remove the quote'
+            )
+        lengths = values.str.len().fillna(0).to_numpy()
+        if len(lengths) and lengths.max() > CELL_LIMIT:
+            i = int((lengths > CELL_LIMIT).nonzero()[0][0])
             raise InputError(
                 f"{src}: row {i + 1}, column {_label(cells, columns, j)}: a cell of "
-                f"{longest:,} characters; expected at most {CELL_LIMIT:,} (1 MiB) per cell "
+                f"{int(lengths[i]):,} characters; expected at most {CELL_LIMIT:,} (1 MiB) per cell "
                 "(is a quote left open?)"
             )
+
+
+def _texts(values: pd.Series) -> bool:
+    """Whether a column holds text (object or string dtype)."""
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
 
 
 def _label(cells: pd.DataFrame, columns: tuple[Column, ...], j: int) -> str:

@@ -170,12 +170,12 @@ def read_table(
             cells, found = read_excel_cells(
                 path, sheet, lambda frame: find_header(frame, columns)[0] is not None
             )
-            enc = None
+            enc, plain = None, False
         else:
-            cells, enc, found = read_csv_cells(raw, encoding, src, columns)
+            cells, enc, found, plain = read_csv_cells(raw, encoding, src, columns)
         problems += found
         step()
-        cells, removed = remove_forbidden(cells)
+        cells, removed = (cells, None) if plain else remove_forbidden(cells)
         cells = _normalise(cells)
         step()
         legacy = (
