@@ -268,11 +268,11 @@ def test_statistics_of_the_2023_layout_are_summed_into_2025_communes(tmp_path, u
     whole = cw[cw["link"] == "whole"]
     target = whole.groupby("new_code").filter(lambda g: len(g) >= 2)["new_code"].iloc[0]
     olds = whole.loc[whole["new_code"] == target, "old_code"].tolist()
-    rows = ["Mã xã,Số hộ,Dân số"] + [f"{c},{100 + i},{400 + i}" for i, c in enumerate(olds)]
+    rows = ["Mã xã,Số hộ,Dân số"] + [f"{c},{100 + i},{40000 + i}" for i, c in enumerate(olds)]
     stats = tmp_path / "stats_2023.csv"
     stats.write_text("\n".join(rows) + "\n", encoding="utf-8")
     model = load_coverage(statistics=stats)
     c = model.communes.loc[target]
     assert int(c["households"]) == sum(100 + i for i in range(len(olds)))
-    assert int(c["population"]) == sum(400 + i for i in range(len(olds)))
+    assert int(c["population"]) == sum(40000 + i for i in range(len(olds)))
     assert c["pop_4g_share"] == pytest.approx(c["population_4g"] / c["population"] * 100)

@@ -7,6 +7,7 @@ with Vietnamese headers); the Sơn La test reads the real boundaries at run time
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -112,6 +113,42 @@ def test_changed_slmap_source_rebuilds(folder: Path, builds: list[int], monkeypa
     monkeypatch.setattr(cache_keys, "source_digest", lambda: "another commit")
     _load(folder)
     assert len(builds) == 2
+
+
+def test_entries_of_another_source_are_dropped_when_a_new_one_is_written(
+    folder: Path, builds: list[int], monkeypatch
+) -> None:
+    _load(folder)
+    _load(folder, as_of="2022-12-31")
+    older = _models(folder)
+    assert len(older) == 2
+    monkeypatch.setattr(cache_keys, "source_digest", lambda: "a newer commit")
+    _load(folder)
+    (kept,) = _models(folder)
+    assert kept not in older and len(builds) == 3
+    _load(folder, as_of="2022-12-31")  # same source: both entries of the newer one stay
+    assert len(_models(folder)) == 2
+
+
+def test_clear_on_a_read_only_cache_is_one_line(folder: Path, monkeypatch) -> None:
+    _load(folder)
+    real = Path.unlink
+
+    def refuse(path: Path, *args, **kwargs) -> None:
+        if "cache" in path.parts:
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    result = CliRunner().invoke(cli, ["cache", "clear"])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.stderr
+    assert re.fullmatch(
+        r"error: .*cache[/\\]models: cannot remove 1 cached file\(s\) \(Permission denied; "
+        r"0 removed\); the cache folder is read-only or not yours: .*SLMAP_CACHE_DIR.*",
+        lines[0],
+    ), lines[0]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])

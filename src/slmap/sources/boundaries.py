@@ -8,15 +8,25 @@ read and recognise the schema; checking and repairing geometry is
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
 from slmap.base.errors import InputError, Problem
-from slmap.sources.boundary_fields import district_in_description, recognise_fields
+from slmap.sources.archives import check_archive
+from slmap.sources.boundary_fields import (
+    CODE_FIELDS,
+    NAME_FIELDS,
+    district_in_description,
+    recognise_fields,
+)
 from slmap.sources.boundary_set import BoundarySet
+from slmap.sources.characters import clean_frame
 from slmap.sources.upstream_json import read_upstream_json
 
 __all__ = ["BoundarySet", "district_in_description", "read_boundaries"]
@@ -78,7 +88,7 @@ def read_boundaries(
         special = read_upstream_json(path)
         if special is not None:
             return special
-    gdf, problems = _read_ogr(path, layer)
+    gdf, problems = _read_ogr(path, layer, (code_field, name_field))
     return recognise_fields(gdf, src, problems, code_field, name_field, district_field)
 
 
@@ -88,18 +98,30 @@ def read_boundaries(
 def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     suffix = path.suffix.lower()
     if suffix == ".kmz":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                kmls = [
-                    n for n in zf.namelist() if n.lower().endswith(".kml") and not _resource_fork(n)
-                ]
-        except zipfile.BadZipFile:
-            raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
-        if not kmls:
-            raise InputError(f"{path}: the KMZ holds no .kml file")
-        return f"/vsizip/{path}/{kmls[0]}", []
-    if suffix != ".zip":
-        return str(path), []
+        return _kmz_path(path), []
+    if suffix == ".zip":
+        return _zip_path(path), []
+    return str(path), []
+
+
+def _kmz_path(path: Path) -> str:
+    """The GDAL path of the first KML inside a KMZ, its declared size checked first."""
+    check_archive(path, "KMZ file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            kmls = [
+                n for n in zf.namelist() if n.lower().endswith(".kml") and not _resource_fork(n)
+            ]
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: not a valid KMZ file (a KMZ is a zipped KML)") from None
+    if not kmls:
+        raise InputError(f"{path}: the KMZ holds no .kml file")
+    return f"/vsizip/{path}/{kmls[0]}"
+
+
+def _zip_path(path: Path) -> str:
+    """The GDAL path of a zipped Shapefile (or any zip), its declared size checked first."""
+    check_archive(path, "zip file")
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -108,7 +130,7 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
     names = [n for n in names if not _resource_fork(n)]
     shps = [n for n in names if n.lower().endswith(".shp")]
     if not shps:
-        return f"/vsizip/{path}", []
+        return f"/vsizip/{path}"
     if len(shps) > 1:
         raise InputError(
             f"{path}: holds {len(shps)} Shapefiles ({', '.join(shps)}); "
@@ -123,7 +145,7 @@ def _gdal_path(path: Path) -> tuple[str, list[Problem]]:
             f"{path}: the Shapefile {shps[0]} is incomplete: missing {', '.join(missing)} "
             "(a Shapefile needs .shp, .shx, .dbf and, for the coordinate system, .prj)"
         )
-    return f"/vsizip/{path}/{shps[0]}", []
+    return f"/vsizip/{path}/{shps[0]}"
 
 
 def _resource_fork(name: str) -> bool:
@@ -131,7 +153,9 @@ def _resource_fork(name: str) -> bool:
     return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._")
 
 
-def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def _read_ogr(
+    path: Path, layer: str | None, fields: tuple[str | None, str | None] = (None, None)
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     import pyogrio
 
     gdal_path, problems = _gdal_path(path)
@@ -139,12 +163,16 @@ def _read_ogr(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, list[Pro
     _check_shapefile_parts(path)
     layer = _pick_layer(gdal_path, src, layer, problems)
     try:
-        gdf = pyogrio.read_dataframe(gdal_path, layer=layer)
+        with warnings.catch_warnings():  # NaN coordinates: named by _check_finite below
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(gdal_path, layer=layer)
     except Exception as exc:
         raise InputError(f"{src}: GDAL cannot read layer {layer or 0!r} ({_short(exc)})") from None
     _check_polygons(gdf, src)
+    _check_finite(gdf, src, fields)
+    gdf, removed = clean_frame(gdf, src, 1)
     gdf, crs_problems = _to_wgs84(gdf, src)
-    return gdf, problems + crs_problems
+    return gdf, problems + removed + crs_problems
 
 
 def _check_shapefile_parts(path: Path) -> None:
@@ -203,6 +231,44 @@ def _check_polygons(gdf: gpd.GeoDataFrame, src: str) -> None:
             f"{src}: holds {', '.join(sorted(types))} geometries, not polygons; expected "
             "commune boundaries (village points belong in the register, as lon/lat columns)"
         )
+
+
+def _check_finite(gdf: gpd.GeoDataFrame, src: str, fields: tuple[str | None, str | None]) -> None:
+    """Refuse features with a NaN or infinite coordinate, naming each (GEOS would fail later).
+
+    ``fields`` are the code and name fields the user named, if any; otherwise
+    the usual ones (:data:`CODE_FIELDS`, :data:`NAME_FIELDS`) name the feature.
+    """
+    coords, index = shapely.get_coordinates(gdf.geometry.values, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if not bad.any():
+        return
+    columns = {str(c).lower(): str(c) for c in gdf.columns if c != gdf.geometry.name}
+    label = [
+        wanted
+        if wanted in gdf.columns
+        else next((columns[c] for c in options if c in columns), None)
+        for wanted, options in zip(fields, (CODE_FIELDS, NAME_FIELDS), strict=True)
+    ]
+    problems = []
+    for i in pd.unique(index[bad]):
+        first = int(np.flatnonzero(bad & (index == i))[0])
+        vertex = first - int(np.flatnonzero(index == i)[0]) + 1
+        x, y = coords[first]
+        names = " ".join(str(gdf[c].iloc[i]) for c in label if c is not None)
+        problems.append(
+            Problem(
+                src,
+                f"{int((bad & (index == i)).sum())} coordinate(s) not finite (vertex {vertex}: "
+                f"x {x}, y {y}); expected numbers for every vertex: fix or remove them in a GIS",
+                feature=f"{i + 1}" + (f" ({names})" if names else ""),
+                column=str(gdf.geometry.name),
+                kind="bad_geometry",
+            )
+        )
+    raise InputError(
+        f"{src}: {len(problems)} feature(s) with coordinates that are not numbers", problems
+    )
 
 
 def _short(exc: Exception) -> str:

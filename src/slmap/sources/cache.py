@@ -15,7 +15,9 @@ libraries that compute geometry and read the registry. A changed input gives
 a new key; an entry that cannot be read (truncated, corrupt, written by an
 older format) is removed and rebuilt in silence: the cache never turns into
 an error. Entries are written atomically (temporary file, then
-:func:`os.replace`). Eviction: when the entries together pass
+:func:`os.replace`). When an entry is written, the entries
+another slmap source wrote (an older version: their keys can never be asked
+for again) are removed. Eviction: when the entries together pass
 :data:`MAX_BYTES` (``SLMAP_CACHE_MAX_MB`` overrides it), the least recently
 used ones are removed, never the one just written.
 """
@@ -32,11 +34,17 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from slmap.base.errors import Problem
+from slmap.base.errors import ExportError, Problem
+from slmap.sources import cache_keys
+from slmap.sources.cache_frames import (
+    geo_description,
+    geo_from_wkb,
+    index_as_columns,
+    index_from_columns,
+)
 from slmap.sources.cache_keys import FORMAT, entry_key, file_digest, frame_digest, source_digest
 from slmap.sources.upstream import PINNED, cache_dir
 
@@ -123,64 +131,6 @@ def _folder(kind: str) -> Path:
     return cache_dir() / kind
 
 
-def _crs_text(crs: Any) -> str | None:
-    """A CRS as its short authority code when exact (fast to read back), else WKT."""
-    if crs is None:
-        return None
-    authority = crs.to_authority(min_confidence=100)
-    return ":".join(authority) if authority else crs.to_wkt()
-
-
-@lru_cache(maxsize=16)
-def _crs(text: str | None) -> Any:
-    import pyproj
-
-    return None if text is None else pyproj.CRS.from_user_input(text)
-
-
-def _geo_description(frame: Any) -> dict[str, Any]:
-    """The geometry columns of a GeoDataFrame, their CRS and the active one."""
-    columns = {c: _crs_text(frame[c].crs) for c in frame.columns if frame[c].dtype == "geometry"}
-    return {"geometry": frame.geometry.name, "columns": columns}
-
-
-def _geo_from_wkb(frame: Any, how: dict[str, Any]) -> Any:
-    """A GeoDataFrame back from a frame whose geometry columns hold WKB."""
-    import geopandas as gpd
-    from geopandas.array import from_wkb
-
-    for column, crs in how["columns"].items():
-        values = from_wkb(frame[column].to_numpy(), crs=_crs(crs))
-        frame[column] = gpd.GeoSeries(values, index=frame.index, name=column)
-    return gpd.GeoDataFrame(frame, geometry=how["geometry"])
-
-
-def _index_as_columns(frame: Any) -> tuple[Any, dict[str, Any] | None]:
-    """A frame whose index (unless 0, 1, 2...) is held in columns: Parquet keeps a
-    column's dtype exactly, an index's not always (a ``string`` index comes back ``str``)."""
-    import pandas as pd
-
-    index = frame.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        return frame, None
-    columns = [f"__slmap_index_{i}__" for i in range(index.nlevels)]
-    plain = frame.reset_index(drop=True)
-    for i, column in enumerate(columns):
-        plain[column] = index.get_level_values(i).to_numpy(copy=False)
-        plain[column] = plain[column].astype(index.get_level_values(i).dtype)
-    return plain, {"columns": columns, "names": list(index.names)}
-
-
-def _index_from_columns(frame: Any, meta: dict[str, Any], name: str) -> Any:
-    """The inverse of :func:`_index_as_columns`."""
-    index = meta.get("index", {}).get(name)
-    if index is None:
-        return frame
-    frame = frame.set_index(index["columns"])
-    frame.index.names = index["names"]
-    return frame
-
-
 def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The entry's meta and frames, or None when absent or unreadable (then removed)."""
     path = _folder(kind) / f"{key}.zip"
@@ -199,9 +149,9 @@ def _read(kind: str, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
                     frames[name] = None
                     continue
                 data = io.BytesIO(archive.read(f"{name}.parquet"))
-                frame = _index_from_columns(pd.read_parquet(data, use_threads=False), meta, name)
+                frame = index_from_columns(pd.read_parquet(data, use_threads=False), meta, name)
                 if how is not None and how != "plain":
-                    frame = _geo_from_wkb(frame, how)
+                    frame = geo_from_wkb(frame, how)
                 frame.attrs = meta["attrs"].get(name, {})
                 frames[name] = frame
         os.utime(path)  # last used: eviction removes the least recently used first
@@ -236,15 +186,16 @@ def _write(kind: str, key: str, meta: dict[str, Any], frames: dict[str, Any]) ->
                     kinds[name] = "plain"
                     attrs[name] = dict(frame.attrs)
                     if isinstance(frame, gpd.GeoDataFrame):
-                        kinds[name] = _geo_description(frame)
+                        kinds[name] = geo_description(frame)
                         frame = pd.DataFrame(frame.to_wkb())
-                    frame, indexes[name] = _index_as_columns(frame)
+                    frame, indexes[name] = index_as_columns(frame)
                     data = io.BytesIO()
                     frame.to_parquet(data)
                     archive.writestr(f"{name}.parquet", data.getvalue())
                 full = {**meta, "key": key, "format": FORMAT, "frames": kinds, "attrs": attrs}
                 full["index"] = indexes
                 full["created"] = time.time()
+                full["source"] = cache_keys.source_digest()
                 archive.writestr("meta.json", json.dumps(full, ensure_ascii=False))
             handle.flush()
             os.fsync(handle.fileno())
@@ -263,6 +214,22 @@ def size_cap() -> int:
     with contextlib.suppress(ValueError):
         return int(float(os.environ.get("SLMAP_CACHE_MAX_MB", "")) * 1_000_000)
     return MAX_BYTES
+
+
+def _drop_other_versions(keep: Path) -> None:
+    """Remove the entries another slmap source wrote (never hit again by this one)."""
+    current = cache_keys.source_digest()  # through the module: tests stand in another
+    for entry in entries(describe=False):
+        if entry.path == keep:
+            continue
+        try:
+            with zipfile.ZipFile(entry.path) as archive:
+                source = json.loads(archive.read("meta.json")).get("source")
+        except Exception:  # unreadable: removed too (it would be on its next read)
+            source = None
+        if source != current:
+            with contextlib.suppress(OSError):
+                entry.path.unlink()
 
 
 def _evict(keep: Path) -> None:
@@ -333,6 +300,7 @@ def cached(
         return result
     written = _write(kind, key, {**meta, "about": about}, frames)
     if written is not None:
+        _drop_other_versions(written)
         _evict(written)
     return result
 
@@ -382,19 +350,36 @@ def clear(everything: bool = False) -> list[tuple[Path, int]]:
     Returns the files removed with their sizes. Downloaded boundary files are
     the pinned files in the cache folder; other files there are never touched.
 
+    Raises
+    ------
+    ExportError
+        Files that could not be removed (a read-only folder), after removing
+        every file that could be.
+
     Examples
     --------
     >>> clear()  # the tests' cache folder is empty
     []
     """
     removed = []
+    failed: list[tuple[Path, OSError]] = []
     targets = [p for kind in KINDS for p in sorted((cache_dir() / kind).glob("*.zip"))]
     targets += [p for kind in KINDS for p in sorted((cache_dir() / kind).glob(".tmp-*"))]
     if everything:
         targets += [cache_dir() / p.filename for p in PINNED.values()]
     for path in targets:
-        if path.is_file():
-            size = path.stat().st_size
-            path.unlink()
-            removed.append((path, size))
+        try:
+            if path.is_file():
+                size = path.stat().st_size
+                path.unlink()
+                removed.append((path, size))
+        except OSError as exc:
+            failed.append((path, exc))
+    if failed:
+        path, exc = failed[0]
+        raise ExportError(
+            f"{path.parent}: cannot remove {len(failed)} cached file(s) ({exc.strerror or exc}; "
+            f"{len(removed)} removed); the cache folder is read-only or not yours: fix its "
+            "permissions, or set SLMAP_CACHE_DIR to another folder"
+        )
     return removed

@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from slmap.base.errors import InputError, Problem
-from slmap.base.schema import Column, canonical_header
+from slmap.base.schema import Column
 from slmap.base.values import parse_bool, parse_float
-from slmap.sources.tables import read_table
+from slmap.sources.characters import clean_frame
+from slmap.sources.csv_cells import unguard_frame
+from slmap.sources.prediction_cells import COVERAGE_LAYER, gpkg_layers, read_cells
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -42,9 +44,6 @@ __all__ = [
     "read_prediction",
 ]
 
-_GIS = (".json", ".geojson", ".gpkg")
-#: Name of the GeoPackage layer holding the predicted covered area.
-COVERAGE_LAYER = "coverage"
 
 PREDICTION_COLUMNS: tuple[Column, ...] = (
     Column("village_id", "str", True, "village identifier of the register", ("mã bản",)),
@@ -130,67 +129,6 @@ def plan_villages_path(path: str | Path) -> Path:
     """
     path = Path(path)
     return path.with_name(path.stem + ".villages.csv")
-
-
-def _read_cells(
-    path: Path, columns: tuple[Column, ...], what: str, layer: str | None = None
-) -> pd.DataFrame:
-    """Cells as text with a ``row`` column and canonical headers (any supported format)."""
-    if path.suffix.lower() not in _GIS:
-        return read_table(path, columns, what=what).frame
-    return _read_gis_cells(path, columns, what, layer)
-
-
-def _read_gis_cells(
-    path: Path, columns: tuple[Column, ...], what: str, layer: str | None
-) -> pd.DataFrame:
-    src = str(path)
-    if not path.exists():
-        raise InputError(f"{src}: file not found (expected a {what})")
-    try:
-        gdf = gpd.read_file(path, layer=layer)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise InputError(f"{src}: cannot be read as a GIS file ({exc})") from None
-    frame = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore"))
-    rename = {c: canonical_header(c, columns) for c in frame.columns}
-    frame = frame.rename(columns={k: v for k, v in rename.items() if v})
-    if "geometry" in gdf:
-        _coordinates_from_points(frame, gdf, columns)
-    frame = frame.astype(object).where(frame.notna(), "").astype(str)
-    frame = frame.rename(columns={"row": "row_in_file"})  # ``row`` is the feature number here
-    frame.insert(0, "row", np.arange(1, len(frame) + 1))
-    missing = [c.name for c in columns if c.required and c.name not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{src}: missing required column(s) {', '.join(missing)} "
-            f"(expected {', '.join(c.name for c in columns if c.required)})"
-        )
-    return frame
-
-
-def _coordinates_from_points(
-    frame: pd.DataFrame, gdf: gpd.GeoDataFrame, columns: tuple[Column, ...]
-) -> None:
-    """Fill ``lon``/``lat`` from point geometry when the schema wants them and they are absent."""
-    geom = gdf.geometry.to_crs(4326) if gdf.crs is not None and len(gdf) else gdf.geometry
-    point = geom.geom_type == "Point"
-    for col, coord in (("lon", "x"), ("lat", "y")):
-        if any(c.name == col for c in columns) and col not in frame:
-            frame[col] = np.where(point, getattr(geom.where(point), coord, np.nan), "")
-
-
-def _gpkg_layers(path: Path) -> tuple[str | None, bool]:
-    """The village layer of a GeoPackage and whether it has a coverage layer."""
-    if path.suffix.lower() != ".gpkg" or not path.exists():
-        return None, False
-    import pyogrio
-
-    try:
-        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-    except Exception as exc:  # not a GeoPackage after all
-        raise InputError(f"{path}: cannot be read as a GeoPackage ({exc})") from None
-    others = [n for n in names if n != COVERAGE_LAYER]
-    return (others[0] if others else None), COVERAGE_LAYER in names
 
 
 def _text(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -297,9 +235,10 @@ def read_prediction(path: str | Path, *, keep_going: bool = False) -> Prediction
     """
     path = Path(path)
     src = str(path)
-    layer, has_coverage = _gpkg_layers(path)
-    cells = _read_cells(path, PREDICTION_COLUMNS, "prediction file (slmap predict)", layer)
+    layer, has_coverage = gpkg_layers(path)
     problems: list[Problem] = []
+    what = "prediction file (slmap predict)"
+    cells = read_cells(path, PREDICTION_COLUMNS, what, problems, layer)
     frame = pd.DataFrame({"row": cells["row"]})
     frame["village_id"] = _unique_ids(cells, "village_id", src, problems)
     # empty is the answer "unknown" of a village without terrain (agreement no_terrain)
@@ -355,8 +294,8 @@ def read_plan(path: str | Path, *, keep_going: bool = False) -> PlanTable:
     """
     path = Path(path)
     src = str(path)
-    cells = _read_cells(path, PLAN_COLUMNS, "plan file (slmap plan)")
     problems: list[Problem] = []
+    cells = read_cells(path, PLAN_COLUMNS, "plan file (slmap plan)", problems)
     sites = pd.DataFrame({"row": cells["row"]})
     sites["site_id"] = _unique_ids(cells, "site_id", src, problems)
     for col, limit in (("lon", 180.0), ("lat", 90.0)):
@@ -382,8 +321,8 @@ def _read_plan_villages(path: Path, keep_going: bool, problems: list[Problem]) -
     missing = [c.name for c in _PLAN_VILLAGE_COLUMNS if c.required and c.name not in cells]
     if missing:
         raise InputError(f"{src}: missing required column(s) {', '.join(missing)}")
+    cells, found = clean_frame(unguard_frame(cells), src, 2)
     cells["row"] = np.arange(2, len(cells) + 2)
-    found: list[Problem] = []
     frame = pd.DataFrame({"row": cells["row"]})
     frame["village_id"] = _unique_ids(cells, "village_id", src, found)
     frame["new_site_id"] = _text(cells, "new_site_id")

@@ -25,6 +25,7 @@ import pandas as pd
 from slmap.base.errors import InputError, Problem
 from slmap.base.schema import Column, canonical_header
 from slmap.base.values import parse_bool, parse_float
+from slmap.sources.characters import clean_frame
 from slmap.sources.tables import read_table
 
 __all__ = ["SITE_COLUMNS", "TECHNOLOGIES", "SiteTable", "read_sites"]
@@ -137,10 +138,12 @@ def read_sites(
     path = Path(path)
     src = str(path)
     if path.suffix.lower() in _GIS:
-        frame = _read_gis(path, src)
+        frame, read = _read_gis(path, src)
     else:
-        frame = read_table(path, SITE_COLUMNS, sheet=sheet, what="site list").frame
+        table = read_table(path, SITE_COLUMNS, sheet=sheet, what="site list")
+        frame, read = table.frame, table.problems
     values, problems = _validate(frame, src)
+    problems = read + problems
     problems.sort(key=lambda p: p.row or 0)
     bad_rows = {p.row for p in problems if p.severity == "error"}
     if bad_rows and not keep_going:
@@ -166,7 +169,7 @@ def read_sites(
     return SiteTable(sites, src, synthetic, problems, rejects.reset_index(drop=True))
 
 
-def _read_gis(path: Path, src: str) -> pd.DataFrame:
+def _read_gis(path: Path, src: str) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.exists():
         raise InputError(f"{src}: file not found (expected a site list)")
     try:
@@ -185,6 +188,7 @@ def _read_gis(path: Path, src: str) -> pd.DataFrame:
         if col not in frame.columns:
             frame[col] = np.where(is_point, getattr(points.where(is_point), coord, np.nan), "")
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
+    frame, found = clean_frame(frame, src, 1)
     frame.insert(0, "row", np.arange(1, len(frame) + 1))
     missing = [c.name for c in SITE_COLUMNS if c.required and c.name not in frame.columns]
     if missing:
@@ -192,7 +196,7 @@ def _read_gis(path: Path, src: str) -> pd.DataFrame:
             f"{src}: missing required column(s) {', '.join(missing)} "
             f"(expected {', '.join(c.name for c in SITE_COLUMNS if c.required)})"
         )
-    return frame
+    return frame, found
 
 
 def _validate(frame: pd.DataFrame, src: str) -> tuple[pd.DataFrame, list[Problem]]:

@@ -9,8 +9,6 @@ checking values is :mod:`slmap.model.validate`'s job. Encodings are sniffed by
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,11 +20,12 @@ import pandas as pd
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import nfc
 from slmap.base.progress import progress_steps
-from slmap.base.schema import COLUMNS, STATISTICS_COLUMNS, Column, canonical_header
-from slmap.sources.encodings import decode_text, legacy_message
+from slmap.base.schema import COLUMNS, STATISTICS_COLUMNS, Column
+from slmap.sources.characters import Removed, forbidden_problem, remove_forbidden
+from slmap.sources.csv_cells import read_csv_cells
+from slmap.sources.encodings import legacy_message
 from slmap.sources.excel import read_excel_cells
 from slmap.sources.table_layout import (
-    HEADER_SCAN_ROWS,
     drop_report_rows,
     find_header,
     locate_header,
@@ -37,7 +36,6 @@ __all__ = ["OVERFLOW", "TableRead", "read_register", "read_statistics", "read_ta
 
 _EXCEL = (".xlsx", ".xlsm", ".xls")
 _GIS = (".json", ".geojson", ".gpkg", ".shp", ".kml", ".kmz", ".zip", ".dbf", ".shx")
-_DELIMITERS = (",", ";", "\t", "|")
 #: Column holding the cells a CSV row has beyond its header (checked by validate).
 OVERFLOW = "__overflow__"
 
@@ -69,89 +67,6 @@ class TableRead:
     encoding: str | None = None
 
 
-def _split_rows(text: str, delimiter: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _choose_delimiter(text: str, columns: tuple[Column, ...]) -> str:
-    """The delimiter under which the most canonical headers are recognised."""
-    sample = _head(text, HEADER_SCAN_ROWS)
-    best, best_score = ",", (-1, 0)
-    for delim in _DELIMITERS:
-        try:
-            rows = _split_rows(sample, delim)
-        except csv.Error:
-            continue
-        cells = _frame(rows)
-        score = max(
-            (len({canonical_header(v, columns) for v in r} - {None}) for r in cells.to_numpy()),
-            default=0,
-        )
-        key = (score, max((len(r) for r in rows), default=0))
-        if key > best_score:
-            best, best_score = delim, key
-    return best
-
-
-def _frame(rows: list[list[str]]) -> pd.DataFrame:
-    width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame(
-        [r if len(r) == width else r + [""] * (width - len(r)) for r in rows], dtype="object"
-    )
-
-
-def _read_csv_cells(
-    raw: bytes, encoding: str | None, src: str, columns: tuple[Column, ...]
-) -> tuple[pd.DataFrame, str, list[Problem]]:
-    text, enc, problems = decode_text(raw, encoding, src)
-    if not text.strip():
-        raise InputError(f"{src}: the file is empty; expected a header row and data rows")
-    delimiter = _choose_delimiter(text, columns)
-    cells = _fast_cells(text, delimiter)
-    if cells is not None:
-        return cells, enc, problems
-    try:
-        rows = _split_rows(text, delimiter)
-    except csv.Error as exc:
-        raise InputError(f"{src}: not a readable CSV file ({exc})") from None
-    return _frame(rows), enc, problems
-
-
-def _fast_cells(text: str, delimiter: str) -> pd.DataFrame | None:
-    """The cells as text through pandas' C parser, or ``None`` to let :mod:`csv` read them.
-
-    The width is the widest of the first rows; a later row with more cells (or
-    anything else the C parser refuses) returns ``None``, and the slower reader
-    keeps every cell. Nothing is converted: ``dtype=str``, no NA values, blank
-    lines kept, short rows padded with "".
-    """
-    sample = _head(text, HEADER_SCAN_ROWS)
-    try:
-        width = max((len(r) for r in _split_rows(sample, delimiter)), default=0)
-    except csv.Error:
-        return None
-    if not width:
-        return None
-    try:
-        cells = pd.read_csv(
-            io.StringIO(text, newline=""),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quoting=csv.QUOTE_MINIMAL,
-            doublequote=True,
-            index_col=False,
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    return cells
-
-
 #: Whitespace other than the plain space (nfc turns it into a space).
 _OTHER_SPACE = re.compile(r"[^\S ]")
 _SPACES = re.compile(r"[^\S\x00]+")
@@ -166,16 +81,6 @@ def _single_spaced(joined: str) -> bool:
     if "  " in joined or " \x00" in joined or "\x00 " in joined:
         return False
     return _OTHER_SPACE.search(joined) is None
-
-
-def _head(text: str, n: int) -> str:
-    """The first ``n`` lines of ``text`` (as ``str.splitlines``), without splitting it all."""
-    end = -1
-    for _ in range(n):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return "\n".join(text.splitlines()[:n])
-    return "\n".join(text[: end + 1].splitlines()[:n])
 
 
 def _normalise(cells: pd.DataFrame) -> pd.DataFrame:
@@ -265,11 +170,12 @@ def read_table(
             cells, found = read_excel_cells(
                 path, sheet, lambda frame: find_header(frame, columns)[0] is not None
             )
-            enc = None
+            enc, plain = None, False
         else:
-            cells, enc, found = _read_csv_cells(raw, encoding, src, columns)
+            cells, enc, found, plain = read_csv_cells(raw, encoding, src, columns)
         problems += found
         step()
+        cells, removed = (cells, None) if plain else remove_forbidden(cells)
         cells = _normalise(cells)
         step()
         legacy = (
@@ -279,8 +185,20 @@ def read_table(
             raise InputError(f"{src}: {legacy}")
         table = _shape(cells, columns, src, what, problems, overflow=enc is not None)
         step()
+    if removed is not None:
+        table.problems.append(_removed_problem(table, removed))
     table.encoding = enc
     return table
+
+
+def _removed_problem(table: TableRead, removed: Removed) -> Problem:
+    """The warning for forbidden characters, naming the column by its header as written."""
+    names = [c for c in table.frame.columns if c not in ("row", OVERFLOW)]
+    if removed.column < len(names):
+        column = table.headers.get(names[removed.column], names[removed.column])
+    else:
+        column = f"column {removed.column + 1}"
+    return forbidden_problem(table.source, removed, removed.row + 1, column)
 
 
 def _shape(

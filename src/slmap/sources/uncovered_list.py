@@ -34,8 +34,10 @@ import pandas as pd
 from slmap.base.errors import InputError, Problem
 from slmap.base.names import fold, nfc
 from slmap.base.schema import canonical_header
+from slmap.sources.characters import clean_frame
+from slmap.sources.csv_cells import check_split, split_text, unguard_frame
 from slmap.sources.encodings import TCVN3_MESSAGE, decode_text, looks_like_tcvn3
-from slmap.sources.excel import read_excel_cells
+from slmap.sources.excel import read_excel_sheet
 from slmap.sources.tables import TableRead
 from slmap.sources.uncovered_checks import check_totals, village_ids
 from slmap.sources.uncovered_rows import ListRows, parse_count, parse_row
@@ -137,30 +139,6 @@ def _grid(frame: pd.DataFrame) -> list[list[str]]:
     ]
 
 
-def _merges(path: Path, sheet: str | None, raw: list[list[str]]) -> list[tuple[int, int, int, int]]:
-    """Merged ranges (0-based first row, first col, last row, last col) of the sheet read."""
-    try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, data_only=True)
-    except Exception:  # .xls or unreadable by openpyxl: no merge information
-        return []
-    ws = book[sheet] if sheet in book.sheetnames else None
-    for candidate in book.worksheets if ws is None else ():
-        rows = [
-            ["" if v is None else str(v) for v in r]
-            for r in candidate.iter_rows(max_row=_SCAN, values_only=True)
-        ]
-        if _find_header([[nfc(v) for v in r] for r in rows]) is not None:
-            ws = candidate
-            break
-    ws = ws or book.worksheets[0]
-    out = []
-    for rng in ws.merged_cells.ranges:
-        out.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
-    return [m for m in out if m[0] < len(raw)]
-
-
 def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     src = str(path)
     if not path.exists():
@@ -177,20 +155,25 @@ def _read_cells(path: Path, sheet: str | None, encoding: str | None) -> _Sheet:
     if not text.strip():
         raise InputError(f"{src}: the file is empty; expected a list of villages with a header")
     best = max(_DELIMITERS, key=lambda d: _delimiter_score(text, d))
-    rows = [[nfc(v) for v in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=best)]
+    rows = split_text(text, best, src)
     width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems)
+    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    check_split(cells, src, (), best)
+    grid, found = clean_frame(unguard_frame(cells), src, 1)
+    rows = [[nfc(v) for v in r] for r in grid.to_numpy().tolist()]
+    return _Sheet(rows, [list(r) for r in rows], encoding=enc, problems=problems + found)
 
 
 def _read_excel(path: Path, sheet: str | None) -> _Sheet:
     """Cells of the sheet, and the same cells with every merged range filled."""
-    frame, problems = read_excel_cells(path, sheet, lambda f: _find_header(_grid(f)) is not None)
+    read = read_excel_sheet(path, sheet, lambda f: _find_header(_grid(f)) is not None)
+    frame, found = clean_frame(read.cells, str(path), 1)
+    problems = read.problems + found
     raw = _grid(frame)
     if looks_like_tcvn3(" ".join({v for row in raw for v in row})):
         raise InputError(f"{path}: {TCVN3_MESSAGE}")
     filled = [list(r) for r in raw]
-    merges = _merges(path, sheet, raw)
+    merges = [m for m in read.merges if m[0] < len(raw)]
     for r0, c0, r1, c1 in merges:
         for r in range(r0, min(r1, len(raw) - 1) + 1):
             for c in range(c0, min(c1, len(raw[r]) - 1) + 1):
