@@ -16,9 +16,14 @@ import geopandas as gpd
 import pandas as pd
 
 from slmap.base.errors import InputError
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    command_outputs,
+    load_from_options,
+    model_options,
+)
 from slmap.cli.group import cli
-from slmap.cli.tables import write_table
+from slmap.cli.tables import table_format, write_table
 from slmap.radio.itm import CLIMATES, ItmSettings
 
 __all__ = [
@@ -214,6 +219,8 @@ def predict_command(**kwargs: Any) -> None:
 
     check_model(kwargs["coverage_model"], kwargs["dem"])
     check_raster(kwargs["raster"], kwargs["overwrite"])
+    table_format(kwargs["out"])
+    command_outputs().add(kwargs["out"])
     model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
     table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
     villages = model.villages
@@ -258,7 +265,7 @@ def predict_command(**kwargs: Any) -> None:
     frame["model"] = kwargs["coverage_model"]
     frame["sites_file"] = str(kwargs["sites"])
     frame["note"] = _note(table.synthetic, model.provenance.sample)
-    write_table(frame, kwargs["out"], kwargs["overwrite"], layers)
+    write_table(frame, command_outputs().stage(kwargs["out"]), True, layers)
     summary = summarize(result, model=kwargs["coverage_model"], synthetic_sites=table.synthetic)
     summary["sample_register"] = bool(model.provenance.sample)
     summary["out"] = str(kwargs["out"])
@@ -266,14 +273,18 @@ def predict_command(**kwargs: Any) -> None:
 
 
 def check_raster(path: Path | None, overwrite: bool) -> None:
-    """Refuse a --raster name that is not .tif, or exists without --overwrite, before work."""
-    from slmap.base.atomic import refuse_existing
+    """Refuse a --raster name that is not .tif; declare it with the command's outputs.
 
+    The output set refuses it, before work, when it is an input or exists
+    without ``overwrite``.
+    """
     if path is None:
         return
     if path.suffix.lower() not in (".tif", ".tiff"):
-        raise InputError(f"--raster {path}: expected a GeoTIFF name ending in .tif")
-    refuse_existing(path, overwrite)
+        raise InputError(f"--raster {path}: expected a GeoTIFF name ending in .tif or .tiff")
+    outs = command_outputs()
+    if outs is not None:
+        outs.add(path, overwrite=overwrite or None)
 
 
 def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
@@ -307,7 +318,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
         polygons = area.raster_polygons(raster)
         detail = f"line of sight over the DEM, {raster.pixel_m:.0f} m pixels"
     if path is not None:
-        cr.write_raster(raster, path, kwargs["overwrite"])
+        cr.write_raster(raster, command_outputs().stage(path), True)
     if not layer:
         return {}
     count = len(cr.broadband_sites(sites))
