@@ -172,6 +172,7 @@ def test_shapefile_long_text_warns_and_cuts_cleanly(model, tmp_path):
     [warning] = result.warnings
     assert warning.feature.startswith("V01") and warning.column == "village_name"
     assert str(tmp_path / "u.shp") in str(warning)
+    assert "layer uncovered: 1 value(s) cut" in str(warning)
     back = pyogrio.read_dataframe(tmp_path / "u.shp")
     cut = back.set_index("vill_id").vill_name["V01"]
     assert len(cut.encode("utf-8")) <= 254 and ("Bản " + "Nậm" * 90).startswith(cut)

@@ -104,19 +104,21 @@ def _feature_label(frame: pd.DataFrame, i: int) -> str:
     return f"#{i + 1}"
 
 
-def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem]):
+def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem], name: str):
     out = frame.copy()
     for col in out.columns:
         if col == "geometry" or not pd.api.types.is_string_dtype(out[col]):
             continue
-        for i, value in enumerate(out[col]):
-            if isinstance(value, str) and len(value.encode("utf-8")) > SHP_TEXT_BYTES:
-                out.iloc[i, out.columns.get_loc(col)] = cut_utf8(value, SHP_TEXT_BYTES)
-                msg = f"text cut to the Shapefile limit of {SHP_TEXT_BYTES} bytes"
-                warnings.append(
-                    Problem(str(path), msg, column=col, severity="warning", kind="text_cut",
-                            feature=_feature_label(frame, i))
-                )  # fmt: skip
+        cut = [i for i, v in enumerate(out[col]) if isinstance(v, str)
+               and len(v.encode("utf-8")) > SHP_TEXT_BYTES]  # fmt: skip
+        for i in cut:
+            out.iloc[i, out.columns.get_loc(col)] = cut_utf8(out[col].iloc[i], SHP_TEXT_BYTES)
+        if cut:
+            msg = (f"layer {name}: {len(cut)} value(s) cut to the Shapefile limit of "
+                   f"{SHP_TEXT_BYTES} bytes (the first shown)")  # fmt: skip
+            first = _feature_label(frame, cut[0])
+            warnings.append(Problem(str(path), msg, column=col, severity="warning",
+                                    kind="text_cut", feature=first))  # fmt: skip
     names = shapefile_field_names([c for c in out.columns if c != "geometry"])
     dictionary = pd.DataFrame(
         [(short, full, field_meaning(full)) for full, short in names.items()],
@@ -128,7 +130,7 @@ def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem
 def _write_shapefile(frame, name: str, shp: Path, warnings: list[Problem], shown: Path,
                      options: WriteOptions) -> None:  # fmt: skip
     """Write one Shapefile set, its field dictionary, style and metadata into ``shp``'s folder."""
-    short, dictionary = _shapefile_frame(frame, shown, warnings)
+    short, dictionary = _shapefile_frame(frame, shown, warnings, name)
     pyogrio.write_dataframe(short, shp, driver="ESRI Shapefile", encoding="UTF-8")
     shp.with_name(shp.name + ".fields.csv").write_bytes(csv_bytes(dictionary))
     if options.style is not None:
