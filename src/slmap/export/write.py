@@ -7,6 +7,7 @@ The writes themselves are atomic and refuse to overwrite without consent
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from slmap.export.fields import (
 from slmap.export.metadata import (
     ExportMetadata,
     build_metadata,
+    metadata_lines,
     metadata_text,
     write_gpkg_metadata,
 )
@@ -154,6 +156,8 @@ def _write_one(
         pyogrio.write_dataframe(
             frame, path, driver="GeoJSON", layer=name, layer_options=layer_options
         )
+        if options.meta is not None:
+            _geojson_metadata(path, options.meta)
     elif fmt == "csv":
         path.write_bytes(csv_bytes(plain_table(frame)))
     else:
@@ -161,6 +165,16 @@ def _write_one(
     if fmt in ("shp", "csv") and options.meta is not None:
         text = metadata_text(options.meta)
         path.with_name(path.name + ".metadata.txt").write_text(text, encoding="utf-8")
+
+
+def _geojson_metadata(path: Path, meta: ExportMetadata) -> None:
+    """Add the full metadata to a GeoJSON as the foreign member ``metadata`` (RFC 7946 §6.1).
+
+    The same ``key: value`` pairs as the other formats' metadata, in order.
+    """
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["metadata"] = {key: value for key, value in metadata_lines(meta)}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], tmp: Path, options: WriteOptions) -> None:
