@@ -24,6 +24,8 @@ from slmap.cli.predict import (
     SYNTHETIC_NOTE,
     check_model,
     coverage_model_option,
+    itm_options,
+    itm_settings,
     load_sites,
     read_terrain,
     summary_format_option,
@@ -35,6 +37,7 @@ __all__ = ["plan_command"]
 
 @cli.command("plan")
 @coverage_model_option
+@itm_options
 @model_options
 @click.option(
     "--candidates",
@@ -86,6 +89,7 @@ def plan_command(**kwargs: Any) -> None:
     name, reach = kwargs["coverage_model"], kwargs["radius_km"]
     dem = read_terrain(kwargs["dem"], name, [villages, table.sites], kwargs["max_range_km"] / 100)
     opts = {"dem": dem, "radius_km": reach, "max_range_km": kwargs["max_range_km"]}
+    opts["itm"] = itm_settings(kwargs)  # the same link budget for existing and new sites
     predicted = predict_coverage(villages, table.sites, name, **opts)["predicted_mbb"]
     if kwargs["candidates"] == "auto":
         serve = villages[~villages["mobile_broadband"].fillna(False).astype(bool) & ~predicted]

@@ -32,6 +32,8 @@ __all__ = [
     "check_raster",
     "coverage_model_option",
     "coverage_outputs",
+    "itm_options",
+    "itm_settings",
     "load_sites",
     "predict_command",
     "read_terrain",
@@ -139,7 +141,8 @@ def check_model(name: str, dem: tuple[Path, ...] | None) -> None:
         read_terrain(None, name, [], 0.0)
 
 
-def _itm_options(func):
+def itm_options(func):
+    """The ``itm`` model's link-budget options (shared by predict and plan)."""
     func = click.option(
         "--climate",
         type=click.Choice(list(CLIMATES)),
@@ -188,7 +191,7 @@ summary_format_option = click.option(
 
 @cli.command("predict")
 @coverage_model_option
-@_itm_options
+@itm_options
 @model_options
 @click.option(
     "--out",
@@ -238,12 +241,7 @@ def predict_command(**kwargs: Any) -> None:
         dem=dem,
         radius_km=kwargs["radius_km"],
         max_range_km=kwargs["max_range_km"],
-        itm=ItmSettings(
-            climate=kwargs["climate"],
-            frequency_mhz=kwargs["frequency_mhz"],
-            threshold_dbm=kwargs["threshold_dbm"],
-            eirp_dbm=kwargs["eirp_dbm"],
-        ),
+        itm=itm_settings(kwargs),
     )
     keep = [
         c
@@ -270,6 +268,16 @@ def predict_command(**kwargs: Any) -> None:
     summary["sample_register"] = bool(model.provenance.sample)
     summary["out"] = str(kwargs["out"])
     _echo_summary(summary, kwargs["fmt"])
+
+
+def itm_settings(kwargs: dict) -> ItmSettings:
+    """The link budget the :func:`itm_options` give."""
+    return ItmSettings(
+        climate=kwargs["climate"],
+        frequency_mhz=kwargs["frequency_mhz"],
+        threshold_dbm=kwargs["threshold_dbm"],
+        eirp_dbm=kwargs["eirp_dbm"],
+    )
 
 
 def check_raster(path: Path | None, overwrite: bool) -> None:
