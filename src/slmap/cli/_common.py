@@ -12,21 +12,10 @@ from typing import Any
 import click
 
 from slmap.base.errors import InputError, SlmapError
-from slmap.cli._outputs import (
-    INPUT_OPTIONS,
-    check_outputs,
-    command_inputs,
-    command_outputs,
-    write_rejects,
-)
 
 __all__ = [
-    "INPUT_OPTIONS",
     "SlmapGroup",
-    "check_outputs",
     "classification_options",
-    "command_inputs",
-    "command_outputs",
     "console_err",
     "console_out",
     "echo_layouts",
@@ -244,6 +233,8 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from slmap.cli._outputs import check_outputs
+
         outs = check_outputs(kwargs)
         try:
             result = func(*args, **kwargs)
@@ -315,6 +306,8 @@ def load_from_options(quiet: bool = False, **opts: Any):
     # --keep-going: features left out of the boundaries have no rejects file; say each
     echo_problems([str(p) for p in model.problems if p.severity == "error" and p.row is None])
     if len(model.rejects):
+        from slmap.cli._outputs import write_rejects
+
         write_rejects(model, opts.get("rejects"))
     return model
 

@@ -13,10 +13,10 @@ import click
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
     classification_options,
-    command_outputs,
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
 from slmap.model.classify import parse_breaks

@@ -19,10 +19,10 @@ from slmap.base.errors import InputError
 from slmap.base.names import strip_accents, strip_prefix
 from slmap.cli._common import (
     classification_options,
-    command_outputs,
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.model.classify import parse_breaks
 

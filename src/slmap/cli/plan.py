@@ -15,10 +15,10 @@ import click
 from slmap.base.errors import InputError
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
-    command_outputs,
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.cli.predict import (
     SYNTHETIC_NOTE,

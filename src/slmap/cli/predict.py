@@ -18,10 +18,10 @@ import pandas as pd
 from slmap.base.errors import InputError
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
-    command_outputs,
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.cli.tables import table_format, write_table
 from slmap.radio.itm import CLIMATES, ItmSettings

@@ -18,10 +18,10 @@ import pandas as pd
 from slmap.base.values import is_missing
 from slmap.cli._common import (
     MODEL_OPTION_NAMES,
-    command_outputs,
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.model import query as q
 from slmap.model import ranking
