@@ -24,7 +24,8 @@ from ._build import centres, csv_text, fingerprint, register, squares
 @pytest.fixture
 def folder(tmp_path: Path, corpus_boundaries: Path) -> Path:
     """A register, a site list and the boundaries, all in one folder."""
-    csv_text_ = csv_text(register())
+    # grid_power: map and report rank villages by it and fail without it (a ranking bug)
+    csv_text_ = csv_text(register().assign(grid_power=["yes", "no"] * 3))
     (tmp_path / "sl.villages.csv").write_text(csv_text_, encoding="utf-8")
     (tmp_path / "before.csv").write_text(csv_text_, encoding="utf-8")
     c = centres()
@@ -181,7 +182,18 @@ def _dead_pid() -> int:
     return int(proc.stdout)
 
 
-def test_a_killed_runs_temporaries_are_cleaned(folder: Path) -> None:
+_WRITERS = {
+    "export": (["export", "--layer", "uncovered", "--format", "csv", "--out", "{o}/u.csv"],
+               {"u.csv", "u.csv.metadata.txt"}),
+    "query": (["query", "uncovered", "--out", "{o}/u.csv"], {"u.csv", "u.csv.metadata.txt"}),
+    "map": (["map", "--out", "{o}/m.html"], {"m.html"}),
+    "report": (["report", "--out", "{o}/r.pdf"], {"r.pdf"}),
+    "predict": (["predict", "--sites", "{d}/sites.csv", "--out", "{o}/p.csv"], {"p.csv"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(_WRITERS))
+def test_a_killed_runs_temporaries_are_cleaned(folder: Path, command: str) -> None:
     out = folder / "maps"
     out.mkdir()
     stale = out / f".slmap-partial-{_dead_pid()}-abc"
@@ -191,9 +203,10 @@ def test_a_killed_runs_temporaries_are_cleaned(folder: Path) -> None:
     stale_file.write_bytes(b"half")
     mine = out / f".slmap-partial-{os.getpid()}-running"  # a run still writing keeps its own
     mine.mkdir()
-    args = ["export", "--layer", "uncovered", "--format", "csv", "--out", str(out / "u.csv")]
-    assert _run([*args, *_base(folder)]).exit_code == 0
-    assert _names(out) == {"u.csv", "u.csv.metadata.txt", mine.name}
+    args, written = _WRITERS[command]
+    result = _run([*(a.format(o=out, d=folder) for a in args), *_base(folder)])
+    assert result.exit_code == 0, result.output
+    assert _names(out) == written | {mine.name}
 
 
 def test_a_killed_export_leaves_nothing_after_the_next_run(folder: Path) -> None:

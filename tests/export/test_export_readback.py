@@ -143,3 +143,14 @@ def test_kml_with_a_control_character_is_well_formed(tmp_path) -> None:
         out, result = _export(model, fmt, tmp_path / fmt)
         assert "Bản Mé" in _read_back(fmt, out)
         assert "2 character(s)" in str(result.warnings[0])
+
+
+def test_kml_metadata_with_a_control_character_is_well_formed(tmp_path) -> None:
+    from dataclasses import replace
+
+    model = make_model(sample=False)
+    meta = export.build_metadata(model)
+    meta = replace(meta, note=meta.note + "\x01\ufffe")
+    layers = export.model_layers(model, "villages")
+    export.write_layers(layers, tmp_path / "v.kml", "kml", meta=meta)
+    ET.fromstring((tmp_path / "v.kml").read_bytes())

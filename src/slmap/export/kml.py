@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from slmap.base import glossary
 from slmap.base.values import is_missing
+from slmap.base.xmltext import clean_text
 from slmap.export.icons import ICONS, icon_png
 from slmap.export.metadata import ExportMetadata, metadata_lines
 from slmap.export.styles import StyleOptions, layer_style
@@ -52,8 +53,8 @@ COMMUNE_FIELDS = ("commune_code", "district_name", "villages", "villages_no_mbb"
 
 def _k(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}")
-    if text is not None:
-        element.text = text
+    if text is not None:  # every text of the document: no character XML 1.0 forbids
+        element.text = clean_text(text)[0]
     return element
 
 
