@@ -315,15 +315,18 @@ class OutputSet:
         try:
             self.check_produced()
             for out in self._outputs.values():
-                staged = self._staging_folder(out.path.parent) / out.path.name
-                if not (staged.exists() or out.path.exists() or out.path.is_symlink()):
-                    continue
+                staging = self._staging.get(out.path.parent.resolve())
+                staged = None if staging is None else staging / out.path.name
+                present = out.path.exists() or out.path.is_symlink()
+                if not (present or (staged is not None and staged.exists())):
+                    continue  # neither produced nor there: nothing to do, no folder made
                 backup = None
-                if out.path.exists() or out.path.is_symlink():
-                    backup = staged.with_name(f"{staged.name}.old-{len(moves)}")
+                if present:
+                    holder = self._staging_folder(out.path.parent)
+                    backup = holder / f"{out.path.name}.old-{len(moves)}"
                     os.replace(out.path, backup)
                 moves.append((out.path, backup))
-                if staged.exists():
+                if staged is not None and staged.exists():
                     os.replace(staged, out.path)
         except OSError as exc:
             self._undo(moves)
