@@ -7,7 +7,7 @@ and read back with GDAL (pyogrio), openpyxl, an XML parser and the csv module;
 the name comes back as written after the documented cleaning (characters no
 format holds removed), truncation (Shapefile 254 bytes, Excel 32,767
 characters) and the format's own rule (XML turns a carriage return into a line
-feed; dBASE drops trailing spaces).
+feed; dBASE drops leading and trailing spaces).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def _read_back(fmt: str, out: Path) -> list[str]:
 def _expected(name: str, fmt: str) -> str:
     clean = FORBIDDEN.sub("", name)
     if fmt == "shp":
-        return cut_utf8(clean, 254).rstrip(" ")
+        return cut_utf8(clean, 254).strip(" ")  # dBASE pads; GDAL strips both ends
     if fmt == "xlsx":
         return _xml(clean[:XLSX_CELL_LIMIT])
     if fmt in ("kml", "kmz"):
