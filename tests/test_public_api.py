@@ -57,10 +57,11 @@ COMMANDS = {
         "--tiles --verbose"
     ),
     "plan": (
-        "--as-of --boundaries --boundaries-layer --candidates --code-field --cover-all --dem "
-        "--district-field --encoding --format --input-layout --keep-going --layout --list "
-        "--max-range-km --model --name-field --new-sites --no-cache --out --overwrite "
-        "--province --radius-km --register --rejects --sheet --sites --statistics --verbose"
+        "--as-of --boundaries --boundaries-layer --candidates --climate --code-field "
+        "--cover-all --dem --district-field --eirp-dbm --encoding --format --frequency-mhz "
+        "--input-layout --keep-going --layout --list --max-range-km --model --name-field "
+        "--new-sites --no-cache --out --overwrite --province --radius-km --register --rejects "
+        "--sheet --sites --statistics --threshold-dbm --verbose"
     ),
     "predict": (
         "--as-of --boundaries --boundaries-layer --climate --code-field --dem "

@@ -16,7 +16,7 @@ def _write_parts(tmp, parts: dict[str, bytes]) -> None:
 def test_stale_siblings_of_an_earlier_write_are_removed(tmp_path):
     shp = tmp_path / "roads.shp"
     old = {".shp": b"old", ".shx": b"old", ".dbf": b"old", ".prj": b"old", ".cpg": b"old"}
-    old |= {".qix": b"old index", ".fields.csv": b"old fields"}
+    old |= {".qix": b"old index", ".shp.fields.csv": b"old fields"}
     _write_parts(shp, old)
     with atomic_path(shp, overwrite=True) as tmp:
         _write_parts(tmp, {".shp": b"new", ".shx": b"new", ".dbf": b"new", ".cpg": b"UTF-8"})

@@ -121,7 +121,7 @@ def test_acceptance_sample(upstream_env, tmp_path, capsys):
     info = subprocess.run([ogrinfo, "-al", "-so", "-mdd", "all", str(shp)],
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "Feature Count: 123" in info and "SOURCE_ENCODING=UTF-8" in info
-    assert (tmp_path / "u.fields.csv").exists()
+    assert (tmp_path / "u.shp.fields.csv").exists()
 
     gpkg = tmp_path / "all.gpkg"
     runner.invoke(cli, ["export", "--layer", "all", "--format", "gpkg", "--out", str(gpkg)],

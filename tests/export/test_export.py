@@ -132,8 +132,8 @@ def test_shapefile_round_trip(model, tmp_path):
     result = export.export_model(model, "uncovered", "shp", tmp_path / "u.shp")
     parts = sorted(p.name for p in tmp_path.iterdir())
     assert parts == [
-        "u.cpg", "u.dbf", "u.fields.csv", "u.metadata.txt", "u.prj", "u.qml", "u.shp", "u.shx",
-        "u.sld",
+        "u.cpg", "u.dbf", "u.prj", "u.qml", "u.shp", "u.shp.fields.csv", "u.shp.metadata.txt",
+        "u.shx", "u.sld",
     ]  # fmt: skip
     assert (tmp_path / "u.cpg").read_text() == "UTF-8"
     assert result.counts == {"uncovered": 5} and result.warnings == []
@@ -148,7 +148,7 @@ def test_shapefile_round_trip(model, tmp_path):
     power = dict(zip(back.vill_id, back.grid_power, strict=True))
     assert power["V01"] == 0 and pd.isna(power["V02"])
     assert set(back.data_note) == {notes.SAMPLE_NOTE}
-    dictionary = pd.read_csv(tmp_path / "u.fields.csv", encoding="utf-8-sig")
+    dictionary = pd.read_csv(tmp_path / "u.shp.fields.csv", encoding="utf-8-sig")
     assert list(dictionary.columns) == ["short_name", "full_name", "meaning"]
     assert set(dictionary.short_name) == set(back.columns) - {"geometry"}
 
@@ -172,6 +172,7 @@ def test_shapefile_long_text_warns_and_cuts_cleanly(model, tmp_path):
     [warning] = result.warnings
     assert warning.feature.startswith("V01") and warning.column == "village_name"
     assert str(tmp_path / "u.shp") in str(warning)
+    assert "layer uncovered: 1 value(s) cut" in str(warning)
     back = pyogrio.read_dataframe(tmp_path / "u.shp")
     cut = back.set_index("vill_id").vill_name["V01"]
     assert len(cut.encode("utf-8")) <= 254 and ("Bản " + "Nậm" * 90).startswith(cut)
@@ -281,7 +282,7 @@ def test_sample_uncovered_shapefile_123(sample_model, tmp_path):
     back = pyogrio.read_dataframe(tmp_path / "u.shp")
     expected = export.model_layers(sample_model, "uncovered")["uncovered"]
     _check_names(back, expected, "vill_name")
-    assert (tmp_path / "u.fields.csv").exists()
+    assert (tmp_path / "u.shp.fields.csv").exists()
 
 
 @pytest.mark.geodata

@@ -70,7 +70,7 @@ def test_user_boundaries_licence_defaults_to_unknown(tmp_path):
     assert approximate.sources[1][2].startswith("drawn by slmap")
     model = make_model(sample=False)
     export.export_model(model, "villages", "csv", tmp_path / "v.csv")
-    text = (tmp_path / "v.metadata.txt").read_text(encoding="utf-8")
+    text = (tmp_path / "v.csv.metadata.txt").read_text(encoding="utf-8")
     meta = parse_metadata_text(text)
     _check_meta(meta, model)
     assert meta["source (village register)"] == "bản.csv"  # the name, not the local folder
@@ -83,8 +83,8 @@ def test_shapefile_zip_carries_metadata_and_styles(tmp_path):
     with zipfile.ZipFile(tmp_path / "set.zip") as zf:
         names = set(zf.namelist())
         for layer in ("communes", "villages", "uncovered", "districts"):
-            assert {f"{layer}.qml", f"{layer}.sld", f"{layer}.metadata.txt"} <= names
-        meta = parse_metadata_text(zf.read("villages.metadata.txt").decode("utf-8"))
+            assert {f"{layer}.qml", f"{layer}.sld", f"{layer}.shp.metadata.txt"} <= names
+        meta = parse_metadata_text(zf.read("villages.shp.metadata.txt").decode("utf-8"))
     _check_meta(meta, model)
 
 

@@ -10,7 +10,6 @@ command line).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from slmap.base.errors import ExportError
+from slmap.base.outputs import clean_leftovers, partial_prefix, write_error
 
 __all__ = [
     "CSV_PARTS",
@@ -29,6 +29,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "csv_bytes",
+    "csv_text",
     "default_rejects_path",
     "prepare_target",
     "refuse_existing",
@@ -47,13 +48,13 @@ SHAPEFILE_PARTS = (
     ".sbn",
     ".sbx",
     ".shp.xml",
-    ".fields.csv",
+    ".shp.fields.csv",
     ".qml",
     ".sld",
-    ".metadata.txt",
+    ".shp.metadata.txt",
 )
 #: Files written beside a CSV (its metadata).
-CSV_PARTS = (".csv", ".metadata.txt")
+CSV_PARTS = (".csv", ".csv.metadata.txt")
 
 
 def refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
@@ -84,13 +85,7 @@ def refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
 
 
 def _describe(exc: OSError, path: Path) -> ExportError:
-    if exc.errno == errno.ENOSPC:
-        why = "the disk is full (no space left on device)"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "permission denied"
-    else:
-        why = exc.strerror or str(exc)
-    return ExportError(f"could not write {path}: {why}; nothing was written")
+    return write_error(exc, path)
 
 
 def prepare_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
@@ -110,6 +105,7 @@ def prepare_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _describe(exc, target) from exc
+    clean_leftovers(target.parent)
     return target
 
 
@@ -163,7 +159,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, overwrite: boo
     target = prepare_target(path, overwrite)
     tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f"{partial_prefix()}{target.name}.", suffix=".tmp"
+        )
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -241,7 +239,9 @@ def atomic_path(path: str | os.PathLike[str], overwrite: bool = False) -> Iterat
     for part in parts:
         refuse_existing(part, overwrite)
     try:
-        tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        tmpdir = Path(
+            tempfile.mkdtemp(dir=target.parent, prefix=f"{partial_prefix()}{target.name}.")
+        )
     except OSError as exc:
         raise _describe(exc, target) from exc
     try:
@@ -288,7 +288,10 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
         raise ExportError(f"{target} exists and is not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        clean_leftovers(target.parent)
+        tmpdir = Path(
+            tempfile.mkdtemp(dir=target.parent, prefix=f"{partial_prefix()}{target.name}.")
+        )
     except OSError as exc:
         raise _describe(exc, target) from exc
     backup: Path | None = None
@@ -297,7 +300,7 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
         _default_mode(tmpdir, folder=True)
         refuse_existing(target, overwrite)
         if target.exists():
-            backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+            backup = target.with_name(f"{partial_prefix()}{target.name}.old")
             os.replace(target, backup)
         os.replace(tmpdir, target)
     except ExportError:
@@ -313,15 +316,34 @@ def atomic_dir(path: str | os.PathLike[str], overwrite: bool = False) -> Iterato
             shutil.rmtree(backup, ignore_errors=True)
 
 
+def csv_text(frame: pd.DataFrame, lineterminator: str = "\n") -> str:
+    """A table as CSV text, every cell a spreadsheet would run as a formula guarded.
+
+    The one rule of :mod:`slmap.base.formulas` (:func:`~slmap.base.formulas.guard_frame`):
+    ``=1+1`` is written ``'=1+1``; numbers stay numbers. Every CSV slmap
+    writes, to a file or to stdout, goes through here.
+
+    Examples
+    --------
+    >>> csv_text(pd.DataFrame({"tên": ["=1+1", "Bản Mé"], "n": [-5, 2]})).splitlines()
+    ['tên,n', "'=1+1,-5", 'Bản Mé,2']
+    """
+    from slmap.base.formulas import guard_frame
+
+    return guard_frame(frame).to_csv(index=False, lineterminator=lineterminator)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Encode a table as CSV in UTF-8 with BOM (Excel then shows Vietnamese).
+    """Encode a table as CSV in UTF-8 with BOM (Excel then shows Vietnamese), formulas guarded.
 
     Examples
     --------
     >>> csv_bytes(pd.DataFrame({"tên": ["Bản Nà Tấu"]}))[:3]
-    b'\\xef\\xbb\\xbf'
+    b'\xef\xbb\xbf'
+    >>> csv_bytes(pd.DataFrame({"a": ["@SUM(A1)"]})).decode("utf-8-sig").splitlines()
+    ['a', "'@SUM(A1)"]
     """
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return csv_text(frame, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def write_rejects(

@@ -15,7 +15,6 @@ from slmap.base.errors import InputError, SlmapError
 
 __all__ = [
     "SlmapGroup",
-    "check_outputs",
     "classification_options",
     "console_err",
     "console_out",
@@ -234,8 +233,19 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        check_outputs(kwargs)
-        return func(*args, **kwargs)
+        from slmap.cli._outputs import check_outputs
+
+        outs = check_outputs(kwargs)
+        try:
+            result = func(*args, **kwargs)
+        except SystemExit:  # a deliberate exit code after the outputs were made
+            outs.commit()
+            raise
+        except BaseException:
+            outs.discard()
+            raise
+        outs.commit()
+        return result
 
     return wrapper
 
@@ -266,9 +276,9 @@ def load_from_options(quiet: bool = False, **opts: Any):
     """Build a :class:`~slmap.model.CoverageModel` from the shared options.
 
     Warnings are printed on stderr (one line each); with ``--keep-going`` the
-    rejected rows are written to a CSV and the counts are printed.
+    rejected rows go to a CSV (written with the command's other outputs) and
+    the counts are printed.
     """
-    from slmap.base import atomic
     from slmap.model import load_coverage
 
     model = load_coverage(
@@ -296,39 +306,10 @@ def load_from_options(quiet: bool = False, **opts: Any):
     # --keep-going: features left out of the boundaries have no rejects file; say each
     echo_problems([str(p) for p in model.problems if p.severity == "error" and p.row is None])
     if len(model.rejects):
-        target = opts.get("rejects") or atomic.default_rejects_path(model)
-        rebuilt = opts.get("rejects") is None  # the default file is rebuilt, like the default map
-        atomic.write_rejects(model.rejects, target, overwrite=rebuilt or _overwrite_consent())
-        click.echo(
-            f"rejected {len(model.rejects)} of {model.read_count} rows "
-            f"(loaded {len(model.villages)}); rejects written to {target}"
-            + (" (the default rejects file is rebuilt on every run)" if rebuilt else ""),
-            err=True,
-        )
+        from slmap.cli._outputs import write_rejects
+
+        write_rejects(model, opts.get("rejects"))
     return model
-
-
-def check_outputs(params: dict[str, Any]) -> None:
-    """Refuse, before any data is loaded, an existing output the user named.
-
-    ``--out`` and (with ``--keep-going``) ``--rejects`` must not exist unless
-    ``--overwrite`` is given; the consent is remembered for the rejects write.
-    """
-    from slmap.base import atomic
-
-    overwrite = bool(params.get("overwrite"))
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.meta["slmap.overwrite"] = overwrite
-    if params.get("out") is not None:
-        atomic.refuse_existing(params["out"], overwrite)
-    if params.get("rejects") is not None and params.get("keep_going"):
-        atomic.refuse_existing(params["rejects"], overwrite)
-
-
-def _overwrite_consent() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx is not None and ctx.meta.get("slmap.overwrite"))
 
 
 def classification_options(func: Callable[..., Any]) -> Callable[..., Any]:

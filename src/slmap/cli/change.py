@@ -101,7 +101,9 @@ def change(before: Path | None, after: Path | None, fmt: str, **kwargs) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows.to_dict(orient="records"), ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        click.echo(rows.to_csv(index=False), nl=False)
+        from slmap.base.atomic import csv_text
+
+        click.echo(csv_text(rows), nl=False)
     else:
         _print_table(rows, result, after_model.provenance.sample)
 

@@ -123,7 +123,9 @@ def stats(level: str, fmt: str, overwrite: bool, **kwargs) -> None:
     if fmt == "csv":
         for k in wanted:
             frame = frames[k].assign(level=k)
-            click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+            from slmap.base.atomic import csv_text
+
+            click.echo(csv_text(frame), nl=False)
         return
     _print_tables(frames, wanted, meta)
 

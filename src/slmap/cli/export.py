@@ -16,6 +16,7 @@ from slmap.cli._common import (
     load_from_options,
     model_options,
 )
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.export import FORMATS, LAYERS
 from slmap.model.classify import parse_breaks
@@ -41,8 +42,8 @@ __all__ = ["export_command"]
     type=click.Choice(FORMATS),
     default="gpkg",
     show_default=True,
-    help="shp: one Shapefile per layer (UTF-8 .cpg, 10-byte field names, <name>.fields.csv "
-    "dictionary, <name>.qml/.sld styles, <name>.metadata.txt); gpkg: every layer in one file "
+    help="shp: one Shapefile per layer (UTF-8 .cpg, 10-byte field names, <name>.shp.fields.csv "
+    "dictionary, <name>.qml/.sld styles, <name>.shp.metadata.txt); gpkg: every layer in one file "
     "with QGIS default styles and metadata; geojson: RFC 7946; csv: UTF-8 with BOM, points as "
     "lon/lat, polygon shapes omitted; xlsx: one sheet per layer; kml/kmz: Google Earth, one "
     "folder per layer.",
@@ -83,21 +84,26 @@ def export_command(
 ) -> None:
     """Export layers to Shapefile, GeoPackage, GeoJSON, CSV or Excel, Vietnamese text intact.
 
-    Writes are atomic; an existing output is refused (exit 1, untouched)
-    unless --overwrite. Every export carries its metadata (sources, dates,
-    layout, licences; "SAMPLE DATA" for the embedded sample) and opens styled
-    as the map (--metric/--scheme/--k/--breaks/--lang).
+    Every file (sidecars included) is checked before work starts: an input
+    is never replaced, an existing output is refused (exit 1, untouched)
+    unless --overwrite, and all files are written together or none. Every
+    export carries its metadata (sources, dates, layout, licences; "SAMPLE
+    DATA" for the embedded sample) and opens styled as the map
+    (--metric/--scheme/--k/--breaks/--lang).
     """
     from slmap import export
-    from slmap.base import atomic
 
     style = export.StyleOptions(metric, scheme, k, parse_breaks(breaks), lang)
     target = out or export.default_output(export_layer, fmt, zip_)
-    atomic.refuse_existing(target, overwrite)  # at once, not after loading
+    names = list(export.LAYERS) if export_layer == "all" else [export_layer]
+    planned = export.export_paths(names, target, fmt, zip_)  # every file, at once
+    outs = command_outputs()
+    outs.add(*planned.files)
+    outs.add(planned.target, folder=planned.folder)
     model = load_from_options(**{k: kwargs.get(k) for k in MODEL_OPTION_NAMES})
     result = export.export_model(
         model, export_layer, fmt, target, overwrite=overwrite, zip=zip_, style=style,
-        boundaries_licence=boundaries_licence,
+        boundaries_licence=boundaries_licence, outputs=outs,
     )  # fmt: skip
     for problem in result.warnings:
         click.echo(f"warning: {problem}", err=True)

@@ -15,8 +15,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from slmap.base.errors import InputError
 from slmap.base.names import strip_accents, strip_prefix
-from slmap.cli._common import classification_options, load_from_options, model_options
+from slmap.cli._common import (
+    classification_options,
+    load_from_options,
+    model_options,
+)
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.model.classify import parse_breaks
 
@@ -214,6 +220,11 @@ def map_command(
     from slmap.page.render import render_html
 
     fixed = parse_breaks(breaks)  # fail on bad --breaks before the slow load
+    outs = command_outputs()
+    if out is not None:
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise InputError(f"{out}: unknown output suffix '{out.suffix}'; expected .html or .htm")
+        outs.add(out)
     change = None
     if before is not None:
         from slmap.cli.change import load_change
@@ -239,7 +250,8 @@ def map_command(
         change=change,
         predicted=predicted,
     )
-    path = out or default_out(model_opts.get("province"), model)
-    target = write_map(html, path, overwrite=overwrite or out is None)
-    size = target.stat().st_size
+    target = out or default_out(model_opts.get("province"), model)
+    outs.add(target, overwrite=True if out is None else None)  # the default is rebuilt
+    write_map(html, outs.stage(target), overwrite=True)
+    size = len(html.encode("utf-8"))
     click.echo(f"wrote {target} ({_size(size)}, {size:,} bytes)")

@@ -13,23 +13,31 @@ from typing import Any
 import click
 
 from slmap.base.errors import InputError
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    load_from_options,
+    model_options,
+)
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.cli.predict import (
     SYNTHETIC_NOTE,
     check_model,
     coverage_model_option,
+    itm_options,
+    itm_settings,
     load_sites,
     read_terrain,
     summary_format_option,
 )
-from slmap.cli.tables import write_table
+from slmap.cli.tables import table_format, write_table
 
 __all__ = ["plan_command"]
 
 
 @cli.command("plan")
 @coverage_model_option
+@itm_options
 @model_options
 @click.option(
     "--candidates",
@@ -71,12 +79,17 @@ def plan_command(**kwargs: Any) -> None:
         raise InputError("give either --new-sites N or --cover-all, not both")
     new_sites = None if kwargs["cover_all"] else (kwargs["new_sites"] or 5)
     check_model(kwargs["coverage_model"], kwargs["dem"])
+    out = kwargs["out"]
+    side = out.with_name(out.stem + ".villages.csv")
+    table_format(out)
+    command_outputs().add(out, side)  # both refused at once if an input or existing
     model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
     table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
     villages = model.villages
     name, reach = kwargs["coverage_model"], kwargs["radius_km"]
     dem = read_terrain(kwargs["dem"], name, [villages, table.sites], kwargs["max_range_km"] / 100)
     opts = {"dem": dem, "radius_km": reach, "max_range_km": kwargs["max_range_km"]}
+    opts["itm"] = itm_settings(kwargs)  # the same link budget for existing and new sites
     predicted = predict_coverage(villages, table.sites, name, **opts)["predicted_mbb"]
     if kwargs["candidates"] == "auto":
         serve = villages[villages_to_serve(villages, predicted)]
@@ -84,12 +97,11 @@ def plan_command(**kwargs: Any) -> None:
     else:
         candidates = load_sites(Path(kwargs["candidates"]), bool(kwargs["keep_going"])).sites
     result = choose_sites(villages, predicted, candidates, model=name, new_sites=new_sites, **opts)
-    out = kwargs["out"]
-    write_table(result.chosen, out, kwargs["overwrite"])
     from slmap.base.atomic import atomic_write_bytes, csv_bytes
 
-    side = out.with_name(out.stem + ".villages.csv")
-    atomic_write_bytes(side, csv_bytes(result.villages), kwargs["overwrite"])
+    outs = command_outputs()
+    write_table(result.chosen, outs.stage(out), True)
+    atomic_write_bytes(outs.stage(side), csv_bytes(result.villages), True)
     totals = result.totals | {
         "model": name,
         "candidates": len(candidates),

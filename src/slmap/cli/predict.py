@@ -16,9 +16,14 @@ import geopandas as gpd
 import pandas as pd
 
 from slmap.base.errors import InputError
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    load_from_options,
+    model_options,
+)
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
-from slmap.cli.tables import write_table
+from slmap.cli.tables import table_format, write_table
 from slmap.radio.itm import CLIMATES, ItmSettings
 
 __all__ = [
@@ -27,6 +32,8 @@ __all__ = [
     "check_raster",
     "coverage_model_option",
     "coverage_outputs",
+    "itm_options",
+    "itm_settings",
     "load_sites",
     "predict_command",
     "read_terrain",
@@ -134,7 +141,8 @@ def check_model(name: str, dem: tuple[Path, ...] | None) -> None:
         read_terrain(None, name, [], 0.0)
 
 
-def _itm_options(func):
+def itm_options(func):
+    """The ``itm`` model's link-budget options (shared by predict and plan)."""
     func = click.option(
         "--climate",
         type=click.Choice(list(CLIMATES)),
@@ -183,7 +191,7 @@ summary_format_option = click.option(
 
 @cli.command("predict")
 @coverage_model_option
-@_itm_options
+@itm_options
 @model_options
 @click.option(
     "--out",
@@ -214,6 +222,8 @@ def predict_command(**kwargs: Any) -> None:
 
     check_model(kwargs["coverage_model"], kwargs["dem"])
     check_raster(kwargs["raster"], kwargs["overwrite"])
+    table_format(kwargs["out"])
+    command_outputs().add(kwargs["out"])
     model = load_from_options(**{k: kwargs[k] for k in MODEL_OPTION_NAMES})
     table = load_sites(kwargs["sites"], bool(kwargs["keep_going"]))
     villages = model.villages
@@ -231,12 +241,7 @@ def predict_command(**kwargs: Any) -> None:
         dem=dem,
         radius_km=kwargs["radius_km"],
         max_range_km=kwargs["max_range_km"],
-        itm=ItmSettings(
-            climate=kwargs["climate"],
-            frequency_mhz=kwargs["frequency_mhz"],
-            threshold_dbm=kwargs["threshold_dbm"],
-            eirp_dbm=kwargs["eirp_dbm"],
-        ),
+        itm=itm_settings(kwargs),
     )
     keep = [
         c
@@ -258,22 +263,36 @@ def predict_command(**kwargs: Any) -> None:
     frame["model"] = kwargs["coverage_model"]
     frame["sites_file"] = str(kwargs["sites"])
     frame["note"] = _note(table.synthetic, model.provenance.sample)
-    write_table(frame, kwargs["out"], kwargs["overwrite"], layers)
+    write_table(frame, command_outputs().stage(kwargs["out"]), True, layers)
     summary = summarize(result, model=kwargs["coverage_model"], synthetic_sites=table.synthetic)
     summary["sample_register"] = bool(model.provenance.sample)
     summary["out"] = str(kwargs["out"])
     _echo_summary(summary, kwargs["fmt"])
 
 
-def check_raster(path: Path | None, overwrite: bool) -> None:
-    """Refuse a --raster name that is not .tif, or exists without --overwrite, before work."""
-    from slmap.base.atomic import refuse_existing
+def itm_settings(kwargs: dict) -> ItmSettings:
+    """The link budget the :func:`itm_options` give."""
+    return ItmSettings(
+        climate=kwargs["climate"],
+        frequency_mhz=kwargs["frequency_mhz"],
+        threshold_dbm=kwargs["threshold_dbm"],
+        eirp_dbm=kwargs["eirp_dbm"],
+    )
 
+
+def check_raster(path: Path | None, overwrite: bool) -> None:
+    """Refuse a --raster name that is not .tif; declare it with the command's outputs.
+
+    The output set refuses it, before work, when it is an input or exists
+    without ``overwrite``.
+    """
     if path is None:
         return
     if path.suffix.lower() not in (".tif", ".tiff"):
-        raise InputError(f"--raster {path}: expected a GeoTIFF name ending in .tif")
-    refuse_existing(path, overwrite)
+        raise InputError(f"--raster {path}: expected a GeoTIFF name ending in .tif or .tiff")
+    outs = command_outputs()
+    if outs is not None:
+        outs.add(path, overwrite=overwrite or None)
 
 
 def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
@@ -307,7 +326,7 @@ def coverage_outputs(kwargs: dict, table, dem) -> dict[str, gpd.GeoDataFrame]:
         polygons = area.raster_polygons(raster)
         detail = f"line of sight over the DEM, {raster.pixel_m:.0f} m pixels"
     if path is not None:
-        cr.write_raster(raster, path, kwargs["overwrite"])
+        cr.write_raster(raster, command_outputs().stage(path), True)
     if not layer:
         return {}
     count = len(cr.broadband_sites(sites))

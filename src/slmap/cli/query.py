@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from slmap.base.values import is_missing
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    load_from_options,
+    model_options,
+)
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 from slmap.model import query as q
 from slmap.model import ranking
@@ -188,7 +193,9 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
     frame = notes.with_notes(result, model)
     if out is None:
         if fmt == "csv":
-            text = frame.drop(columns="geometry").to_csv(index=False)
+            from slmap.base.atomic import csv_text
+
+            text = csv_text(frame.drop(columns="geometry"))
         else:
             text = frame.to_crs(4326).to_json(drop_id=True, ensure_ascii=False)
         click.echo(text, nl=fmt != "csv")
@@ -200,6 +207,7 @@ def emit(result, model, fmt: str | None, out: Path | None, overwrite: bool, titl
         overwrite=overwrite,
         meta=export.build_metadata(model),
         style=export.StyleOptions(),
+        outputs=command_outputs(),
     )
     click.echo(f"wrote {len(frame)} rows to {written.paths[0]}")  # stdout, like map and export
     for line in result.attrs.get("filters", []):
@@ -223,7 +231,12 @@ def _command(
         def run(**kwargs: Any) -> None:
             model_opts, own = _split(kwargs)
             out = {k: own.pop(k) for k in ("fmt", "out", "overwrite")}
-            output_format(out["fmt"], out["out"])
+            fmt = output_format(out["fmt"], out["out"])
+            if out["out"] is not None:  # every file of the result, declared before work
+                from slmap.export import export_paths
+
+                planned = export_paths(["result"], out["out"], fmt)
+                command_outputs().add(*planned.files)
             if check is not None:
                 check(own)
             model = load_from_options(**model_opts)

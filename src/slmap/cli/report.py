@@ -11,7 +11,13 @@ from pathlib import Path
 
 import click
 
-from slmap.cli._common import MODEL_OPTION_NAMES, load_from_options, model_options
+from slmap.base.errors import InputError
+from slmap.cli._common import (
+    MODEL_OPTION_NAMES,
+    load_from_options,
+    model_options,
+)
+from slmap.cli._outputs import command_outputs
 from slmap.cli.group import cli
 
 __all__ = ["report"]
@@ -20,10 +26,16 @@ REPORT_FORMATS = ("pdf", "png")
 
 
 def _format(fmt: str | None, out: Path) -> str:
-    if fmt is not None:
-        return fmt
+    """The report's format: --format, else the suffix; a suffix not the format's is refused."""
     suffix = out.suffix.lower().lstrip(".")
-    return suffix if suffix in REPORT_FORMATS else "pdf"
+    if suffix not in REPORT_FORMATS:
+        raise InputError(
+            f"{out}: unknown output suffix '{out.suffix}'; expected one of: "
+            + ", ".join(f".{f}" for f in REPORT_FORMATS)
+        )
+    if fmt is not None and fmt != suffix:
+        raise InputError(f"{out}: --format {fmt} writes a .{fmt} file, not '{out.suffix}'")
+    return suffix
 
 
 @cli.command("report")
@@ -67,13 +79,16 @@ def report(out: Path, commune: str | None, lang: str, fmt: str | None, overwrite
     fmt = _format(fmt, out)
     if fmt == "png" and commune is not None:
         raise click.UsageError("--commune applies to the PDF report; --format png is the cover map")
+    outs = command_outputs()
+    outs.add(out)
     model = load_from_options(**{k: kwargs.pop(k) for k in MODEL_OPTION_NAMES if k in kwargs})
     started = time.perf_counter()
     if fmt == "pdf":
         data = rep.report_pdf(model, lang=lang, commune=commune)
     else:
         data = rep.report_png(model, lang=lang)
-    written = atomic.atomic_write_bytes(out, data, overwrite=overwrite)
+    atomic.atomic_write_bytes(outs.stage(out), data, overwrite=True)
+    written = out
     what = "map" if fmt == "png" else f"{_pages(data)} pages"
     click.echo(
         f"wrote {what} to {written} ({len(data) / 1000:,.0f} kB, "

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import geopandas as gpd
 
 from slmap.base.errors import InputError
 
-__all__ = ["write_table"]
+__all__ = ["table_format", "write_table"]
 
 _FORMATS = {
     ".csv": "csv",
@@ -20,6 +21,22 @@ _FORMATS = {
     ".json": "geojson",
     ".gpkg": "GPKG",
 }
+
+
+def table_format(out: Path) -> str:
+    """The format of a table named ``out``; an unknown suffix is refused, the known listed.
+
+    Examples
+    --------
+    >>> table_format(Path("p.xlsx"))
+    'xlsx'
+    """
+    fmt = _FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{out}: unknown output format '{out.suffix}' (expected one of: {', '.join(_FORMATS)})"
+        )
+    return fmt
 
 
 def write_table(
@@ -33,22 +50,30 @@ def write_table(
     CSV and Excel keep points as ``lon``/``lat`` columns; Excel adds an
     ``about`` sheet with the note and the meaning of each column. A GPKG with
     ``layers`` holds ``frame`` as layer ``villages`` and each of ``layers``
-    beside it, all in one atomic write.
+    beside it, all in one atomic write. Characters no format can hold
+    (control characters, U+FFFE/U+FFFF, lone surrogates) are removed, with
+    one warning on stderr.
     """
     from slmap.base.atomic import atomic_path, atomic_write_bytes, csv_bytes
+    from slmap.base.xmltext import clean_frames
     from slmap.export.fields import plain_table
 
-    fmt = _FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"{out}: unknown output format '{out.suffix}' (expected .csv, .xlsx, .geojson or .gpkg)"
+    fmt = table_format(out)
+    cleaned, removed = clean_frames({"": frame, **(layers or {})})
+    frame, layers = cleaned.pop(""), cleaned
+    if removed:
+        click.echo(
+            f"warning: {out.name}: {removed} character(s) no file format can hold removed "
+            "(control characters, U+FFFE/U+FFFF, lone surrogates)",
+            err=True,
         )
     if fmt == "csv":
         atomic_write_bytes(out, csv_bytes(plain_table(frame)), overwrite)
         return
     with atomic_path(out, overwrite) as tmp:
         if fmt == "xlsx":
-            _write_excel(frame, tmp)
+            for problem in _write_excel(frame, tmp):
+                click.echo(f"warning: {problem}", err=True)
         elif fmt == "GPKG" and layers:
             frame.to_file(tmp, driver="GPKG", layer="villages")
             for name, layer in layers.items():
@@ -57,7 +82,7 @@ def write_table(
             frame.to_file(tmp, driver="GeoJSON" if fmt == "geojson" else fmt)
 
 
-def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> None:
+def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> list:
     from slmap.base.version import __version__
     from slmap.export.excel import write_xlsx
     from slmap.export.metadata import ExportMetadata
@@ -69,7 +94,7 @@ def _write_excel(frame: gpd.GeoDataFrame, path: Path) -> None:
         else ()
     )
     meta = ExportMetadata(note, sources, None, None, "", version=__version__)
-    write_xlsx({_sheet_name(frame): frame}, path, meta)
+    return write_xlsx({_sheet_name(frame): frame}, path, meta)
 
 
 def _sheet_name(frame: gpd.GeoDataFrame) -> str:

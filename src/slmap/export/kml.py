@@ -25,6 +25,8 @@ from shapely.geometry.base import BaseGeometry
 
 from slmap.base import glossary
 from slmap.base.values import is_missing
+from slmap.base.xmltext import clean_text
+from slmap.export.icons import ICONS, icon_png
 from slmap.export.metadata import ExportMetadata, metadata_lines
 from slmap.export.styles import StyleOptions, layer_style
 from slmap.export.symbols import StyleClass
@@ -51,8 +53,8 @@ COMMUNE_FIELDS = ("commune_code", "district_name", "villages", "villages_no_mbb"
 
 def _k(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}")
-    if text is not None:
-        element.text = text
+    if text is not None:  # every text of the document: no character XML 1.0 forbids
+        element.text = clean_text(text)[0]
     return element
 
 
@@ -85,15 +87,15 @@ def _balloon(title: str, rows: list[tuple[str, object]]) -> str:
     return f"<h3>{html.escape(title)}</h3><table>{cells}</table>"
 
 
-def _style(doc: ET.Element, style_id: str, item: StyleClass) -> None:
+def _style(doc: ET.Element, style_id: str, item: StyleClass, icons: bool) -> None:
     element = ET.SubElement(doc, f"{{{KML_NS}}}Style", {"id": style_id})
     symbol = item.symbol
     if symbol.kind == "marker":
         icon = _k(element, "IconStyle")
         _k(icon, "color", kml_color(symbol.outline if symbol.fill == "#ffffff" else symbol.fill))
         _k(icon, "scale", f"{max(symbol.size / 3.0, 0.3):.2f}")
-        url = "shaded_dot" if symbol.fill != "#ffffff" else "donut"
-        _k(_k(icon, "Icon"), "href", f"http://maps.google.com/mapfiles/kml/shapes/{url}.png")
+        if icons:  # inside the KMZ; a plain KML keeps Google Earth's own (tinted) pin
+            _k(_k(icon, "Icon"), "href", ICONS["dot" if symbol.fill != "#ffffff" else "ring"])
         return
     line = _k(element, "LineStyle")
     _k(line, "color", kml_color(symbol.outline))
@@ -193,9 +195,15 @@ def _legend(styles) -> str:
 
 
 def kml_document(
-    layers: dict[str, gpd.GeoDataFrame], meta: ExportMetadata | None, options: StyleOptions
+    layers: dict[str, gpd.GeoDataFrame],
+    meta: ExportMetadata | None,
+    options: StyleOptions,
+    icons: bool = False,
 ) -> bytes:
     """The KML 2.2 document (UTF-8 bytes) of the layers.
+
+    ``icons``: point styles name the icons packed in the KMZ
+    (:data:`~slmap.export.icons.ICONS`); no icon is ever fetched online.
 
     With ``villages`` present, the ``uncovered`` layer is left out: each village
     is drawn once, styled by its coverage.
@@ -207,14 +215,14 @@ def kml_document(
     _k(doc, "name", "slmap" + (" – SAMPLE DATA" if meta is not None and meta.sample else ""))
     frames = {n: f.to_crs(4326) if f.crs is not None else f for n, f in layers.items()}
     styles = {n: layer_style(n, f, options) for n, f in frames.items()}
-    _header(doc, styles, meta)
+    _header(doc, styles, meta, icons)
     for name, frame in frames.items():
         _folder(_k(doc, "Folder"), name, frame, styles[name], options)
     ET.indent(root, space=" ")
     return b"<?xml version='1.0' encoding='UTF-8'?>\n" + ET.tostring(root, encoding="utf-8")
 
 
-def _header(doc: ET.Element, styles: dict, meta: ExportMetadata | None) -> None:
+def _header(doc: ET.Element, styles: dict, meta: ExportMetadata | None, icons: bool) -> None:
     """Description (legend and metadata tables), shared styles, metadata as ExtendedData."""
     lines = metadata_lines(meta) if meta is not None else []
     about = "".join(
@@ -224,7 +232,7 @@ def _header(doc: ET.Element, styles: dict, meta: ExportMetadata | None) -> None:
     _k(doc, "description", f"{legend}<table>{about}</table>")
     for name, style in styles.items():
         for i, item in enumerate(style.classes if style is not None else ()):
-            _style(doc, f"{name}_{item.value if item.value else i}", item)
+            _style(doc, f"{name}_{item.value if item.value else i}", item, icons)
     data = _k(doc, "ExtendedData")
     for key, value in lines:
         entry = ET.SubElement(data, f"{{{KML_NS}}}Data", {"name": key})
@@ -258,15 +266,21 @@ def write_kml(
 ) -> None:
     """Write the layers as KML (``kmz``: zipped, ``doc.kml`` first, as Google Earth expects).
 
+    A KMZ carries its point icons (``files/*.png``); a KML names none, so
+    Google Earth draws its own pin in the style's colour. Neither needs the
+    network.
+
     Examples
     --------
     >>> write_kml(layers, Path("maps/v.kml"), meta, StyleOptions())  # doctest: +SKIP
     """
-    document = kml_document(layers, meta, options or StyleOptions())
+    document = kml_document(layers, meta, options or StyleOptions(), icons=kmz)
     if not kmz:
         Path(path).write_bytes(document)
         return
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("doc.kml", document)
+        for name, inside in ICONS.items():
+            zf.writestr(inside, icon_png(name))
     Path(path).write_bytes(buffer.getvalue())

@@ -7,8 +7,8 @@ The writes themselves are atomic and refuse to overwrite without consent
 from __future__ import annotations
 
 import io
+import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +17,10 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from slmap.base.atomic import (
-    atomic_dir,
-    atomic_path,
-    atomic_write_bytes,
-    csv_bytes,
-    prepare_target,
-    refuse_existing,
-)
+from slmap.base.atomic import csv_bytes
 from slmap.base.errors import InputError, Problem
+from slmap.base.outputs import OutputSet
+from slmap.base.xmltext import clean_frames
 from slmap.export.excel import write_xlsx
 from slmap.export.fields import (
     cut_utf8,
@@ -36,29 +31,28 @@ from slmap.export.fields import (
 from slmap.export.metadata import (
     ExportMetadata,
     build_metadata,
+    metadata_lines,
     metadata_text,
     write_gpkg_metadata,
 )
+from slmap.export.paths import FORMATS, LAYERS, ONE_FILE, SUFFIX, ExportPaths, export_paths
 from slmap.export.styles import StyleOptions, layer_style, write_gpkg_styles
 from slmap.model.notes import with_notes
 
 __all__ = [
     "FORMATS",
     "LAYERS",
+    "ExportPaths",
     "ExportResult",
     "default_output",
     "export_model",
+    "export_paths",
     "model_layers",
     "write_layers",
 ]
 
 # --- layers and formats ---------------------------------------------------------------------
 
-LAYERS = ("communes", "villages", "uncovered", "districts")
-FORMATS = ("shp", "gpkg", "geojson", "csv", "xlsx", "kml", "kmz")
-SUFFIX = {f: f".{f}" for f in FORMATS}
-#: Formats that hold every layer in one file.
-ONE_FILE = ("gpkg", "xlsx", "kml", "kmz")
 SHP_TEXT_BYTES = 254
 
 
@@ -112,19 +106,21 @@ def _feature_label(frame: pd.DataFrame, i: int) -> str:
     return f"#{i + 1}"
 
 
-def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem]):
+def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem], name: str):
     out = frame.copy()
     for col in out.columns:
         if col == "geometry" or not pd.api.types.is_string_dtype(out[col]):
             continue
-        for i, value in enumerate(out[col]):
-            if isinstance(value, str) and len(value.encode("utf-8")) > SHP_TEXT_BYTES:
-                out.iloc[i, out.columns.get_loc(col)] = cut_utf8(value, SHP_TEXT_BYTES)
-                msg = f"text cut to the Shapefile limit of {SHP_TEXT_BYTES} bytes"
-                warnings.append(
-                    Problem(str(path), msg, column=col, severity="warning", kind="text_cut",
-                            feature=_feature_label(frame, i))
-                )  # fmt: skip
+        cut = [i for i, v in enumerate(out[col]) if isinstance(v, str)
+               and len(v.encode("utf-8")) > SHP_TEXT_BYTES]  # fmt: skip
+        for i in cut:
+            out.iloc[i, out.columns.get_loc(col)] = cut_utf8(out[col].iloc[i], SHP_TEXT_BYTES)
+        if cut:
+            msg = (f"layer {name}: {len(cut)} value(s) cut to the Shapefile limit of "
+                   f"{SHP_TEXT_BYTES} bytes (the first shown)")  # fmt: skip
+            first = _feature_label(frame, cut[0])
+            warnings.append(Problem(str(path), msg, column=col, severity="warning",
+                                    kind="text_cut", feature=first))  # fmt: skip
     names = shapefile_field_names([c for c in out.columns if c != "geometry"])
     dictionary = pd.DataFrame(
         [(short, full, field_meaning(full)) for full, short in names.items()],
@@ -136,9 +132,9 @@ def _shapefile_frame(frame: gpd.GeoDataFrame, path: Path, warnings: list[Problem
 def _write_shapefile(frame, name: str, shp: Path, warnings: list[Problem], shown: Path,
                      options: WriteOptions) -> None:  # fmt: skip
     """Write one Shapefile set, its field dictionary, style and metadata into ``shp``'s folder."""
-    short, dictionary = _shapefile_frame(frame, shown, warnings)
+    short, dictionary = _shapefile_frame(frame, shown, warnings, name)
     pyogrio.write_dataframe(short, shp, driver="ESRI Shapefile", encoding="UTF-8")
-    shp.with_name(shp.stem + ".fields.csv").write_bytes(csv_bytes(dictionary))
+    shp.with_name(shp.name + ".fields.csv").write_bytes(csv_bytes(dictionary))
     if options.style is not None:
         fields = dict(zip(dictionary.full_name, dictionary.short_name, strict=True))
         style = layer_style(name, frame, options.style, fields)
@@ -160,13 +156,25 @@ def _write_one(
         pyogrio.write_dataframe(
             frame, path, driver="GeoJSON", layer=name, layer_options=layer_options
         )
+        if options.meta is not None:
+            _geojson_metadata(path, options.meta)
     elif fmt == "csv":
         path.write_bytes(csv_bytes(plain_table(frame)))
     else:
         raise ValueError(fmt)
     if fmt in ("shp", "csv") and options.meta is not None:
         text = metadata_text(options.meta)
-        path.with_name(path.stem + ".metadata.txt").write_text(text, encoding="utf-8")
+        path.with_name(path.name + ".metadata.txt").write_text(text, encoding="utf-8")
+
+
+def _geojson_metadata(path: Path, meta: ExportMetadata) -> None:
+    """Add the full metadata to a GeoJSON as the foreign member ``metadata`` (RFC 7946 §6.1).
+
+    The same ``key: value`` pairs as the other formats' metadata, in order.
+    """
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["metadata"] = {key: value for key, value in metadata_lines(meta)}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], tmp: Path, options: WriteOptions) -> None:
@@ -184,9 +192,9 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], tmp: Path, options: WriteOp
         write_gpkg_metadata(tmp, options.meta, list(layers))
 
 
-def _write_single_file(layers, tmp: Path, fmt: str, options: WriteOptions) -> None:
+def _write_single_file(layers, tmp: Path, fmt: str, options: WriteOptions, shown: Path, warnings):
     if fmt == "xlsx":
-        write_xlsx(layers, tmp, options.meta)
+        warnings.extend(write_xlsx(layers, tmp, options.meta, shown))
     elif fmt == "gpkg":
         _write_gpkg(layers, tmp, options)
     else:
@@ -213,6 +221,7 @@ def write_layers(
     zip: bool = False,
     meta: ExportMetadata | None = None,
     style: StyleOptions | None = None,
+    outputs: OutputSet | None = None,
 ) -> ExportResult:
     """Write prepared layers (see :func:`model_layers`, :func:`prepare`) atomically.
 
@@ -226,7 +235,7 @@ def write_layers(
         every layer in one file (one layer / sheet each).
     fmt : {"shp", "gpkg", "geojson", "csv", "xlsx"}
         Shapefile: UTF-8 ``.cpg``, 10-byte field names from
-        :data:`SHP_FIELDS` with a ``<name>.fields.csv`` dictionary, NULL for
+        :data:`SHP_FIELDS` with a ``<name>.shp.fields.csv`` dictionary, NULL for
         no data, booleans as dBASE logicals (T/F, ``?`` = unknown), text cut
         at 254 bytes with a warning naming the feature. GeoJSON: RFC 7946.
         CSV: UTF-8 with BOM; points as ``lon``/``lat`` columns, polygon
@@ -238,11 +247,16 @@ def write_layers(
         Shapefile only: pack every file into one ``.zip``.
     meta : ExportMetadata, optional
         Written into the file: GeoPackage ``gpkg_metadata``, KML document,
-        Excel "about" sheet, ``<name>.metadata.txt`` beside Shapefiles and CSVs.
+        Excel "about" sheet, ``<file name>.metadata.txt`` beside Shapefiles and CSVs
+        (``u.shp.metadata.txt``, ``u.csv.metadata.txt``).
     style : StyleOptions, optional
         Style the layers as the map does: GeoPackage ``layer_styles`` (default
         style per layer), ``<name>.qml`` and ``<name>.sld`` beside Shapefiles,
         KML styles.
+    outputs : OutputSet, optional
+        The command's outputs: the files of this export are declared in it,
+        staged and left for the caller to commit with the others. Without
+        it the export checks and commits its own files.
 
     Returns
     -------
@@ -253,45 +267,53 @@ def write_layers(
     >>> layers = model_layers(model, "uncovered")  # doctest: +SKIP
     >>> write_layers(layers, "maps/uncovered.shp", "shp").paths  # doctest: +SKIP
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if zip and fmt != "shp":
-        raise InputError("--zip applies to the Shapefile format (--format shp) only")
-    if not layers:
-        raise InputError("nothing to export: no layer is available")
-    path = Path(path)
+    plan = export_paths(list(layers), path, fmt, zip)
+    own = outputs is None
+    outs = OutputSet(overwrite=overwrite) if outputs is None else outputs
+    outs.add(*plan.files)
+    outs.add(plan.target, folder=plan.folder)
+    if own:
+        outs.check()
     result = ExportResult(counts={n: len(f) for n, f in layers.items()})
-    options = WriteOptions(meta, style)
-    if fmt in ONE_FILE:
-        with atomic_path(path, overwrite) as tmp:
-            _write_single_file(layers, tmp, fmt, options)
-        result.paths.append(path)
-        return result
-    single = len(layers) == 1
-    if zip:
-        target = path if path.suffix.lower() == ".zip" else path.with_name(path.name + ".zip")
-        refuse_existing(target, overwrite)
-        with tempfile.TemporaryDirectory(dir=prepare_target(target, overwrite).parent) as tmp:
-            for name, frame in layers.items():
-                stem = path.stem if single else name
-                inner = Path(tmp) / f"{stem}.shp"
-                _write_one(frame, name, inner, fmt, result.warnings, target / inner.name, options)
-            atomic_write_bytes(target, _zip_folder(Path(tmp)), overwrite=overwrite)
-        result.paths.append(target)
-    elif single:
-        name, frame = next(iter(layers.items()))
-        if fmt == "shp" and path.suffix.lower() != ".shp":
-            path = path.with_name(path.name + ".shp")
-        with atomic_path(path, overwrite) as tmp:
-            _write_one(frame, name, tmp, fmt, result.warnings, path, options)
-        result.paths.append(path)
-    else:
-        with atomic_dir(path, overwrite) as tmp:
-            for name, frame in layers.items():
-                file = f"{name}{SUFFIX[fmt]}"
-                _write_one(frame, name, tmp / file, fmt, result.warnings, path / file, options)
-        result.paths.append(path)
+    layers, removed = clean_frames(layers)
+    if removed:
+        msg = (
+            f"{removed} character(s) no export format can hold removed (control characters, "
+            "U+FFFE/U+FFFF, lone surrogates)"
+        )
+        result.warnings.append(
+            Problem(str(plan.target), msg, severity="warning", kind="characters_removed")
+        )
+    try:
+        _write_planned(layers, plan, fmt, outs, WriteOptions(meta, style), result.warnings)
+    except BaseException:
+        if own:
+            outs.discard()
+        raise
+    if own:
+        outs.commit()
+    result.paths.append(plan.target)
     return result
+
+
+def _write_planned(layers, plan: ExportPaths, fmt: str, outs: OutputSet, options, warnings):
+    if fmt in ONE_FILE:
+        _write_single_file(layers, outs.stage(plan.target), fmt, options, plan.target, warnings)
+    elif plan.zipped:
+        tmp = outs.scratch(plan.target)
+        for name, frame in layers.items():
+            stem = plan.target.stem if len(layers) == 1 else name
+            inner = tmp / f"{stem}.shp"
+            _write_one(frame, name, inner, fmt, warnings, plan.target / inner.name, options)
+        outs.stage(plan.target).write_bytes(_zip_folder(tmp))
+    elif not plan.folder:
+        name, frame = next(iter(layers.items()))
+        _write_one(frame, name, outs.stage(plan.target), fmt, warnings, plan.target, options)
+    else:
+        folder = outs.stage(plan.target)
+        for name, frame in layers.items():
+            file = f"{name}{SUFFIX[fmt]}"
+            _write_one(frame, name, folder / file, fmt, warnings, plan.target / file, options)
 
 
 def export_model(
@@ -304,6 +326,7 @@ def export_model(
     zip: bool = False,
     style: StyleOptions | None = None,
     boundaries_licence: str | None = None,
+    outputs: OutputSet | None = None,
 ) -> ExportResult:
     """Export layer(s) of a model: :func:`model_layers` then :func:`write_layers`.
 
@@ -317,6 +340,7 @@ def export_model(
     return write_layers(
         model_layers(model, layer), path, fmt, overwrite=overwrite, zip=zip,
         meta=build_metadata(model, boundaries_licence), style=style or StyleOptions(),
+        outputs=outputs,
     )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from slmap.base.errors import SlmapError
+from slmap.radio.itm import ItmSettings
 from slmap.radio.predict import DEFAULT_RADIUS_KM, MAX_RANGE_KM, coverage_pairs
 from slmap.sources.dem import Dem
 
@@ -141,6 +142,7 @@ def choose_sites(
     new_sites: int | None = 5,
     radius_km: float = DEFAULT_RADIUS_KM,
     max_range_km: float = MAX_RANGE_KM,
+    itm: ItmSettings | None = None,
 ) -> PlanResult:
     """Choose new sites among ``candidates`` (``new_sites`` = None: cover all).
 
@@ -153,6 +155,9 @@ def choose_sites(
         is unknown, see :func:`villages_to_serve`).
     candidates : GeoDataFrame
         Candidate sites (``site_id``, ``height_m``, ``technology``).
+    itm : ItmSettings, optional
+        The ``itm`` model's link budget (frequency, threshold, EIRP,
+        climate), as :func:`~slmap.radio.predict.predict_coverage` takes it.
 
     Examples
     --------
@@ -168,8 +173,9 @@ def choose_sites(
     reported = villages["mobile_broadband"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     serve = villages[villages_to_serve(villages, predicted)]
     pairs = coverage_pairs(
-        serve, candidates, model, dem=dem, radius_km=radius_km, max_range_km=max_range_km
-    )
+        serve, candidates, model, dem=dem, radius_km=radius_km, max_range_km=max_range_km,
+        itm=itm,
+    )  # fmt: skip
     pairs = pairs[pairs["covers"]]
     households = serve["households"].fillna(0).to_numpy(dtype=float)
     picked = _solve(pairs, households, len(candidates), new_sites)
