@@ -117,3 +117,32 @@ def test_cli_plan_on_a_register(tmp_path):
     assert res.exit_code == 0, res.output
     assert "HILL" in res.stdout and "500 households" in res.stdout
     assert pd.read_csv(out, encoding="utf-8-sig")["site_id"].tolist() == ["HILL"]
+
+
+def test_cli_plan_with_nothing_to_serve_says_so(tmp_path):
+    """Every village predicted covered: no candidate, no site, exit 0 (not an internal error)."""
+    villages, _ = _case()
+    reg = tmp_path / "v.csv"
+    rows = [
+        "village_id,village_name,commune_code,lon,lat,households,population,mobile_signal,fibre"
+    ]
+    rows += [
+        f"{v.village_id},Bản {i},03646,{v.geometry.x},{v.geometry.y},50,200,none,no"
+        for i, v in enumerate(villages.itertuples())
+    ]
+    reg.write_text("\n".join(rows) + "\n", "utf-8")
+    sites = tmp_path / "sites.csv"
+    sites.write_text(
+        "site_id,lon,lat,height_m\n"
+        + "\n".join(
+            f"S{i},{v.geometry.x},{v.geometry.y},30" for i, v in enumerate(villages.itertuples())
+        )
+        + "\n",
+        "utf-8",
+    )
+    out = tmp_path / "plan.csv"
+    args = ["plan", "--sites", str(sites), "--candidates", "auto", "--register", str(reg)]
+    res = CliRunner().invoke(cli, [*args, "--new-sites", "2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "internal error" not in res.output
+    assert pd.read_csv(out, encoding="utf-8-sig").empty

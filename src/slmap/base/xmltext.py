@@ -16,10 +16,13 @@ import re
 
 import pandas as pd
 
-__all__ = ["FORBIDDEN", "clean_frames", "clean_text"]
+__all__ = ["FORBIDDEN", "FORBIDDEN_RE2", "clean_frames", "clean_text"]
 
 #: The characters removed: C0 controls but tab/LF/CR, U+FFFE, U+FFFF, surrogates.
+#: The one rule: the readers (:mod:`slmap.sources.characters`) and writers use it.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: The same class in RE2 syntax, for Arrow-backed string columns (which hold no surrogate).
+FORBIDDEN_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 
 
 def clean_text(text: str) -> tuple[str, int]:

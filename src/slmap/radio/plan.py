@@ -83,7 +83,14 @@ def auto_candidates(
     >>> c = auto_candidates(t, spacing_km=2.0, reach_km=3.0)
     >>> len(c) > 0, float(c["height_m"].iloc[0]), c["technology"].iloc[0]
     (True, 30.0, '4g')
+    >>> len(auto_candidates(t.iloc[:0]))  # nothing to serve: no candidate
+    0
     """
+    if targets.empty:
+        empty = {"site_id": pd.Series(dtype=str), "height_m": pd.Series(dtype=float)}
+        return gpd.GeoDataFrame(
+            {**empty, "technology": pd.Series(dtype=str)}, geometry=[], crs=4326
+        )
     crs = targets.estimate_utm_crs()
     pts = targets.geometry.to_crs(crs)
     step, reach = spacing_km * 1000.0, reach_km * 1000.0

@@ -168,6 +168,14 @@ def line_of_sight(
     )
 
 
+def _utm_of(villages: gpd.GeoDataFrame, sites: gpd.GeoDataFrame):
+    """The UTM zone of the villages, else of the sites; WGS 84 when both are empty."""
+    for frame in (villages, sites):
+        if len(frame) and not frame.geometry.is_empty.all():
+            return frame.estimate_utm_crs()
+    return "EPSG:4326"
+
+
 def coverage_pairs(
     villages: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
@@ -198,6 +206,8 @@ def coverage_pairs(
     >>> s = gpd.GeoDataFrame({"technology": ["4g"]}, geometry=[Point(104.01, 21.0)], crs=4326)
     >>> coverage_pairs(v, s)[["village", "site", "covers"]].values.tolist()
     [[0, 0, True]]
+    >>> len(coverage_pairs(v.iloc[:0], s))  # no village to serve: no pair (not an error)
+    0
     """
     if model not in MODELS:
         raise InputError(f"unknown coverage model '{model}' (expected one of {', '.join(MODELS)})")
@@ -206,7 +216,7 @@ def coverage_pairs(
             f"the '{model}' model needs terrain: give a DEM GeoTIFF with --dem "
             "(slmap fetch-dem downloads one), or use --model distance"
         )
-    crs = crs or villages.estimate_utm_crs()
+    crs = crs or _utm_of(villages, sites)
     vx = villages.geometry.to_crs(crs)
     bb = _broadband(sites)
     sx = bb.geometry.to_crs(crs)

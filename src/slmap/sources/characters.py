@@ -3,7 +3,8 @@
 XML 1.0 (KML, the XLSX parts, GeoPackage metadata) and XLSX forbid the C0
 control characters other than tab, newline and carriage return, the
 non-characters U+FFFE and U+FFFF, and lone surrogates. A cell holding one
-would make a later export fail, so every reader removes them as it reads:
+would make a later export fail, so every reader removes them as it reads
+(the characters are :data:`slmap.base.xmltext.FORBIDDEN`, the writers' rule too):
 :func:`remove_forbidden` cleans the cells, and :func:`forbidden_problem`
 makes the one warning per file that counts them and names the first row and
 column where one was found.
@@ -18,19 +19,15 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from slmap.base.errors import Problem
+from slmap.base.xmltext import FORBIDDEN, FORBIDDEN_RE2
 
 __all__ = ["FORBIDDEN", "Removed", "clean_frame", "forbidden_problem", "remove_forbidden"]
-
-#: One character XML 1.0 and XLSX cannot hold.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ARROW_FORBIDDEN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,7 @@ def _may_hold(values: pd.Series) -> bool:
     (RE2) are given the other characters as escapes.
     """
     if getattr(values.dtype, "storage", None) == "pyarrow":
-        return bool(values.str.contains(_ARROW_FORBIDDEN, regex=True).fillna(False).any())
+        return bool(values.str.contains(FORBIDDEN_RE2, regex=True).fillna(False).any())
     texts = [u for u in pd.unique(values.to_numpy(dtype=object)) if isinstance(u, str)]
     return FORBIDDEN.search("".join(texts)) is not None
 
