@@ -24,8 +24,7 @@ from ._build import centres, csv_text, fingerprint, register, squares
 @pytest.fixture
 def folder(tmp_path: Path, corpus_boundaries: Path) -> Path:
     """A register, a site list and the boundaries, all in one folder."""
-    # grid_power: map and report rank villages by it and fail without it (a ranking bug)
-    csv_text_ = csv_text(register().assign(grid_power=["yes", "no"] * 3))
+    csv_text_ = csv_text(register())
     (tmp_path / "sl.villages.csv").write_text(csv_text_, encoding="utf-8")
     (tmp_path / "before.csv").write_text(csv_text_, encoding="utf-8")
     c = centres()
@@ -63,6 +62,21 @@ _REFUSED = {
     "change_rejects": ["change", "--before", "{before}", "--keep-going", "--rejects", "{before}"],
     "boundaries_shapefile": ["export", "--format", "shp", "--layer", "communes", "--out", "{bnd}"],
 }
+
+
+def test_the_register_read_by_default_is_an_input_too(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --register the sample register is read: an output may not replace it."""
+    sample = folder / "sample.csv"
+    sample.write_bytes((folder / "sl.villages.csv").read_bytes())
+    monkeypatch.setenv("SLMAP_SAMPLE", str(sample))
+    before = fingerprint([folder])
+    args = ["export", "--layer", "villages", "--format", "csv", "--out", str(sample)]
+    result = _run([*args, "--boundaries", str(folder / "b.geojson"), "--overwrite"])
+    assert result.exit_code == 1, result.output
+    assert "is an input of this command" in result.stderr
+    assert fingerprint([folder]) == before
 
 
 @pytest.mark.parametrize("case", sorted(_REFUSED))

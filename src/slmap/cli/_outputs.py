@@ -14,7 +14,14 @@ from typing import Any
 
 import click
 
-__all__ = ["INPUT_OPTIONS", "check_outputs", "command_inputs", "command_outputs", "write_rejects"]
+__all__ = [
+    "INPUT_OPTIONS",
+    "check_outputs",
+    "command_inputs",
+    "command_outputs",
+    "implicit_inputs",
+    "write_rejects",
+]
 
 
 def write_rejects(model, given: Path | None) -> None:
@@ -83,6 +90,31 @@ def command_inputs(params: dict[str, Any]) -> list[Path]:
     return found
 
 
+def implicit_inputs() -> list[Path]:
+    """Files a command may read without an option naming them, never to be replaced.
+
+    The embedded sample registers (read when no ``--register`` is given) and
+    the pinned boundary files found in ``SLMAP_DATA_DIR`` or the cache.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in implicit_inputs())[:2]
+    ['son_la_villages_2021-12-31.csv', 'son_la_villages_2022-12-31.csv']
+    """
+    from slmap.base.errors import SlmapError
+    from slmap.sources import SAMPLE_DATES, find_pinned, sample_register_path
+
+    found = [sample_register_path(date) for date in SAMPLE_DATES]
+    for key in ("communes", "districts"):
+        try:
+            pinned = find_pinned(key)
+        except SlmapError:  # a bad SLMAP_DATA_DIR: the command itself says what is wrong
+            pinned = None
+        if pinned is not None:
+            found.append(Path(pinned))
+    return found
+
+
 def command_outputs():
     """The :class:`~slmap.base.outputs.OutputSet` of the running command, if any.
 
@@ -104,7 +136,8 @@ def check_outputs(params: dict[str, Any]):
     """
     from slmap.base.outputs import OutputSet
 
-    outs = OutputSet(command_inputs(params), overwrite=bool(params.get("overwrite")))
+    inputs = [*command_inputs(params), *implicit_inputs()]
+    outs = OutputSet(inputs, overwrite=bool(params.get("overwrite")))
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta["slmap.outputs"] = outs
