@@ -203,8 +203,8 @@ summary_format_option = click.option(
     "--raster",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the coverage raster, a GeoTIFF (uint8: number of broadband sites "
-    "covering each pixel, 0 none, 255 no DEM data). los: a viewshed per site over --dem at "
-    "the DEM's pixel size, same rule as per village; distance: the --radius-km buffers "
+    "covering each pixel, 0 none, 255 unknown: no DEM data). los: a viewshed per site over "
+    "--dem at the DEM's pixel size, same rule as per village; distance: the --radius-km buffers "
     "at 30 m. With a .gpkg --out, the covered area also goes to its 'coverage' layer.",
 )
 @summary_format_option
@@ -212,11 +212,13 @@ summary_format_option = click.option(
 def predict_command(**kwargs: Any) -> None:
     """Predict each village's mobile broadband from radio sites (and terrain).
 
-    Writes, per village, predicted_mbb, best_site_id, distance_km, los (los
-    model), path_loss_db and margin_db (itm model) and agreement with the
-    register (agree, reported_none_predicted_covered: check on site, the
-    register may be out of date; reported_covered_predicted_none: check the
-    register or the site list), and prints a summary.
+    Writes, per village, predicted_mbb (empty: unknown), best_site_id,
+    distance_km, los (los model), path_loss_db, margin_db and itm_warning
+    (itm model: doubtful or out of range) and agreement with the register
+    (agree, reported_none_predicted_covered: check on site, the register may
+    be out of date; reported_covered_predicted_none: check the register or the
+    site list; no_terrain: no DEM data under the village or on its paths, no
+    answer), and prints a summary.
     """
     from slmap.radio.predict import predict_coverage, summarize
 

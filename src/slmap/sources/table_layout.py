@@ -42,7 +42,7 @@ ADDED_COLUMNS = frozenset(
         "villages_4g", "share_4g", "population_4g", "pop_4g_share", "fibre_hh_share",
         "fibre_backbone", "distance_km", "priority_rank", "priority_score",
         "dist_covered_km", "cost_distance", "cost_power", "cost_index", "predicted_mbb",
-        "best_site_id", "los", "path_loss_db", "margin_db", "agreement",
+        "best_site_id", "los", "path_loss_db", "margin_db", "agreement", "itm_warning",
     }
 )  # fmt: skip
 
