@@ -69,13 +69,18 @@ def unguard_cell(text: str) -> str:
 
 
 def guard_frame(frame):
-    """A copy of a table with every text cell guarded (numeric columns are left alone).
+    """A copy of a table with every text cell and column name guarded (numbers left alone).
+
+    Column names are guarded too: a register's own columns go through to the
+    exports, so a header can come from an input file (the page's download
+    does the same).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> guard_frame(pd.DataFrame({"a": ["=x", "y"], "n": [-1, 2]}))["a"].tolist()
-    ["'=x", 'y']
+    >>> guarded = guard_frame(pd.DataFrame({"a": ["=x", "y"], "=n": [-1, 2]}))
+    >>> guarded["a"].tolist(), guarded.columns.tolist()
+    (["'=x", 'y'], ['a', "'=n"])
     """
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
@@ -84,4 +89,5 @@ def guard_frame(frame):
         series = out[column]
         if not (is_numeric_dtype(series) or is_bool_dtype(series)):
             out[column] = series.map(guard_cell, na_action="ignore")
+    out.columns = [guard_cell(column) for column in out.columns]
     return out
