@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import Point, box
 
 from slmap.base.schema import signal_flags
@@ -283,3 +284,20 @@ def page_counts(page) -> dict[str, int]:
             animating: document.querySelectorAll('.leaflet-zoom-anim').length,
         })"""
     )
+
+
+def require_chromium() -> None:
+    """Skip when Chromium or Playwright is missing; fail instead under CI."""
+    from _env import in_ci
+
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright Python package is not installed"
+    if problem is None and chromium_path() is None:
+        problem = "Chromium not found (/usr/bin/chromium; apt-get install chromium)"
+    if problem:
+        if in_ci():
+            pytest.fail(problem + " (required under CI)")
+        pytest.skip(problem)

@@ -22,27 +22,14 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import Point, box
 
-from _browser import assert_clean, chromium_path, open_map, synthetic_model
-from _env import in_ci
+from _browser import assert_clean, open_map, require_chromium, synthetic_model
+from _hostile import HOSTILE_PAGE as HOSTILE
 from slmap.cli import cli
 
 from ._build import CODES, centres, register, squares
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = [
-    "<script>window.__pwned=1</script>",
-    '<img src=x onerror="window.__pwned=1">',
-    "</script><script>window.__pwned=1</script>",
-    "javascript:window.__pwned=1",
-    '"><svg onload=window.__pwned=1>',
-    "\u2028",
-    "\u2029",
-    "\u202e",
-    "{{7*7}}",
-    "${1}",
-    "$&",
-]
 #: All of them in one field: a hole for any one of them shows in one build.
 EVIL = " ".join(HOSTILE)
 
@@ -54,17 +41,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def chromium() -> None:
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright Python package is not installed"
-    if problem is None and chromium_path() is None:
-        problem = "Chromium not found (/usr/bin/chromium)"
-    if problem:
-        if in_ci():
-            pytest.fail(problem + " (required under CI)")
-        pytest.skip(problem)
+    require_chromium()
 
 
 def write_hostile_inputs(folder: Path) -> list[str]:

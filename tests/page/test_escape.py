@@ -14,26 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _browser import synthetic_model
+from _hostile import HOSTILE_HTML as HOSTILE
 from slmap.page.data import page_data
 from slmap.page.escape import html_text
 from slmap.page.render import build_map, map_html
 
-#: Strings that break out of HTML, attributes, scripts, URLs, bidi and templates.
-HOSTILE = [
-    "<script>window.__pwned=1</script>",
-    '<img src=x onerror="window.__pwned=1">',
-    "</script><script>window.__pwned=1</script>",
-    "javascript:window.__pwned=1",
-    '"><svg onload=window.__pwned=1>',
-    "\u2028",
-    "\u2029",
-    "\u202e",
-    "{{7*7}}",
-    "${1}",
-    "{% if 1 %}x{% endif %}",
-    "{# c #}",
-    "&amp; &lt;",
-]
 ASSETS = Path(__file__).resolve().parents[2] / "src/slmap/page/assets"
 texts = st.one_of(
     st.sampled_from(HOSTILE), st.text(), st.lists(st.sampled_from(HOSTILE)).map("".join)
