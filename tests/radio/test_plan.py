@@ -77,8 +77,8 @@ def test_auto_candidates_lie_near_villages():
     assert len(cands) > 5 and (utm <= 5_000 + 1e-6).all()
 
 
-def test_cli_plan_on_a_register(tmp_path):
-    villages, cands = _case()
+def _register_file(tmp_path, villages):
+    """The villages as a register CSV, none with mobile broadband."""
     reg = tmp_path / "v.csv"
     rows = [
         "village_id,village_name,commune_code,lon,lat,households,population,mobile_signal,fibre"
@@ -88,6 +88,12 @@ def test_cli_plan_on_a_register(tmp_path):
         for i, v in enumerate(villages.itertuples())
     ]
     reg.write_text("\n".join(rows) + "\n", "utf-8")
+    return reg
+
+
+def test_cli_plan_on_a_register(tmp_path):
+    villages, cands = _case()
+    reg = _register_file(tmp_path, villages)
     sites = tmp_path / "sites.csv"
     sites.write_text("site_id,lon,lat,height_m\nFAR,110,10,30\n", "utf-8")
     cfile = tmp_path / "cands.csv"
@@ -122,15 +128,7 @@ def test_cli_plan_on_a_register(tmp_path):
 def test_cli_plan_with_nothing_to_serve_says_so(tmp_path):
     """Every village predicted covered: no candidate, no site, exit 0 (not an internal error)."""
     villages, _ = _case()
-    reg = tmp_path / "v.csv"
-    rows = [
-        "village_id,village_name,commune_code,lon,lat,households,population,mobile_signal,fibre"
-    ]
-    rows += [
-        f"{v.village_id},Bản {i},03646,{v.geometry.x},{v.geometry.y},50,200,none,no"
-        for i, v in enumerate(villages.itertuples())
-    ]
-    reg.write_text("\n".join(rows) + "\n", "utf-8")
+    reg = _register_file(tmp_path, villages)
     sites = tmp_path / "sites.csv"
     sites.write_text(
         "site_id,lon,lat,height_m\n"
